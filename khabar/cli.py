@@ -1,0 +1,268 @@
+"""The ``khabar`` command. ``khabar --help`` lists every command; each has ``--help``.
+
+Every command that touches the database creates and migrates it first, so a
+fresh checkout needs no separate set-up step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+
+def setup_django(*, allow_private: bool = False) -> None:
+    """Configure Django. ``allow_private`` turns on crawling of loopback (demo, news web) unless set explicitly."""
+    if allow_private:
+        os.environ.setdefault("KHABAR_ALLOW_PRIVATE_ADDRESSES", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khabar.settings")
+    import django
+
+    django.setup()
+
+
+def ensure_database() -> None:
+    """Create the database and apply migrations if any are pending."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", interactive=False, verbosity=0)
+
+
+def _console():
+    from rich.console import Console
+
+    return Console()
+
+
+# --- commands ------------------------------------------------------------------
+
+
+def cmd_extract(args) -> int:
+    from khabar.pipeline.extract import extract_article
+
+    if args.file == "-":
+        content = sys.stdin.buffer.read()
+    else:
+        path = Path(args.file)
+        if not path.is_file():
+            print(f"khabar extract: no such file: {path}", file=sys.stderr)
+            return 2
+        content = path.read_bytes()
+    page = extract_article(content, args.url or "")
+    print(json.dumps(page.as_json(), ensure_ascii=False, indent=2))
+    return 0 if page.text else 1
+
+
+def cmd_crawl(args) -> int:
+    setup_django(allow_private=args.allow_private)
+    ensure_database()
+    from django.utils import timezone
+
+    from khabar.crawler.refresh import refresh_feeds
+    from khabar.crawler.reports import print_crawl_summary
+    from khabar.sources.models import Feed
+
+    feeds = Feed.objects.filter(active=True, source__active=True).select_related("source")
+    feeds = list(feeds if args.all else feeds.filter(next_check_at__lte=timezone.now()))
+    if not feeds:
+        _console().print("No feed is due. Use [bold]--all[/] to crawl every active feed now, or add feeds with `khabar sources add URL`.")
+        return 0
+    reports = refresh_feeds(feeds)
+    print_crawl_summary(reports, _console())
+    return 0
+
+
+def cmd_sources(args) -> int:
+    setup_django()
+    ensure_database()
+    from khabar.crawler.reports import print_sources
+    from khabar.sources.catalog import add_feed, load_catalog, register_outlets
+
+    if args.sources_command == "add":
+        try:
+            feed = add_feed(args.url, name=args.name, category=args.category)
+        except ValueError as exc:
+            print(f"khabar sources add: {exc}", file=sys.stderr)
+            return 2
+        print(f"Feed {feed.url} of «{feed.source.name}» is registered; it will be crawled at the next check.")
+        return 0
+    if args.sources_command == "load":
+        result = register_outlets(load_catalog(Path(args.file)) if args.file else load_catalog())
+        print(f"{result.sources} new source(s), {result.feeds} new feed(s).")
+        return 0
+    print_sources(_console())
+    return 0
+
+
+def cmd_newsweb(args) -> int:
+    if not args.register:
+        from khabar.newsweb.server import main as newsweb_main
+
+        return newsweb_main(["--seed", str(args.seed), "--rate", str(args.rate), "--port", str(args.port), "--backlog", str(args.backlog)])
+    # Also register its outlets, so that `khabar crawl --once --allow-private` finds them.
+    setup_django(allow_private=True)
+    ensure_database()
+    from khabar.crawler.demo import register_newsweb
+    from khabar.newsweb.server import NewsWeb
+
+    web = NewsWeb(seed=args.seed, rate=args.rate, port=args.port, backlog=args.backlog).start()
+    result = register_newsweb(web, check_interval=args.poll)
+    for outlet in web.outlets:
+        print(f"{outlet.name}  {outlet.homepage}")
+    print(f"{len(web.outlets)} outlets, {result.feeds} new feeds registered. Serving (Ctrl-C stops)")
+    _wait_for_interrupt()
+    web.stop()
+    return 0
+
+
+def cmd_serve(args) -> int:
+    setup_django()
+    ensure_database()
+    from khabar.crawler.runner import SiteServer
+
+    site = SiteServer(args.host, args.port).start()
+    print(f"Khabar is serving at {site.url} (Ctrl-C stops)")
+    _wait_for_interrupt()
+    site.stop()
+    return 0
+
+
+def cmd_worker(args) -> int:
+    setup_django(allow_private=args.allow_private)
+    ensure_database()
+    from khabar.crawler.runner import CrawlService
+
+    service = CrawlService(workers=args.workers, tick=args.tick, schedule=not args.no_schedule).start()
+    print(f"Khabar worker: {args.workers} task thread(s){'' if args.no_schedule else ' and the scheduler'} running (Ctrl-C stops)")
+    _wait_for_interrupt()
+    print("Stopping: finishing the tasks in progress…")
+    service.stop()
+    return 0
+
+
+def cmd_demo(args) -> int:
+    # The demo keeps its own database, so demo items never mix with a real instance's.
+    data_dir = Path(os.environ.get("KHABAR_DATA_DIR", "var"))
+    os.environ.setdefault("KHABAR_DATABASE_URL", f"sqlite:///{(data_dir / 'demo.sqlite3').resolve()}")
+    setup_django(allow_private=True)
+    ensure_database()
+    from khabar.crawler.demo import run_demo
+
+    return run_demo(args)
+
+
+def cmd_run(args) -> int:
+    setup_django()
+    ensure_database()
+    from khabar.crawler.demo import run_live
+
+    return run_live(args)
+
+
+def cmd_manage(args) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["khabar manage", *args.django_args])
+    return 0
+
+
+def _wait_for_interrupt() -> None:
+    """Block until Ctrl-C or SIGTERM."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+
+
+# --- parser ----------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="khabar", description="Khabar: an automatic Persian news aggregator.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add_site_args(p, port=8000):
+        p.add_argument("--host", default="127.0.0.1", help="address the site listens on (default: %(default)s)")
+        p.add_argument("--port", type=int, default=port, help="port of the site (default: %(default)s)")
+
+    p = sub.add_parser("demo", help="serve the site while crawling the bundled offline news web (no internet needed)")
+    add_site_args(p)
+    p.add_argument("--newsweb-port", type=int, default=8800, help="port of the offline news web (default: %(default)s)")
+    p.add_argument("--rate", type=float, default=6.0, help="new items per minute on the news web (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=1, help="news web random seed (default: %(default)s)")
+    p.add_argument("--poll", type=int, default=20, help="seconds between checks of one feed (default: %(default)s)")
+    p.add_argument("--workers", type=int, default=2, help="crawl task threads (default: %(default)s)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("run", help="serve the site while crawling the built-in list of real outlets on the internet")
+    add_site_args(p)
+    p.add_argument("--workers", type=int, default=2, help="crawl task threads (default: %(default)s)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("serve", help="serve the site only (run `khabar worker` to crawl)")
+    add_site_args(p)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="run the scheduler and crawl task workers (any number of them may share a PostgreSQL database)")
+    p.add_argument("--workers", type=int, default=2, help="task threads in this process (default: %(default)s)")
+    p.add_argument("--tick", type=float, default=5.0, help="seconds between two looks for due feeds (default: %(default)s)")
+    p.add_argument("--no-schedule", action="store_true", help="only run tasks; another process schedules")
+    p.add_argument("--allow-private", action="store_true", help="allow crawling loopback/private addresses (the news web)")
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("crawl", help="crawl the due feeds once and print a summary")
+    p.add_argument("--once", action="store_true", required=True, help="crawl once and exit (the only mode)")
+    p.add_argument("--all", action="store_true", help="crawl every active feed, due or not")
+    p.add_argument("--allow-private", action="store_true", help="allow crawling loopback/private addresses (the news web)")
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("newsweb", help="serve the offline news web on loopback (for demos and tests)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--rate", type=float, default=6.0, help="new items per minute (default: %(default)s)")
+    p.add_argument("--port", type=int, default=8800, help="port of every outlet (default: %(default)s)")
+    p.add_argument("--backlog", type=int, default=20, help="items each outlet has already published (default: %(default)s)")
+    p.add_argument("--register", action="store_true", help="also register its outlets as sources in the database")
+    p.add_argument("--poll", type=int, default=20, help="with --register: seconds between checks of one feed")
+    p.set_defaults(func=cmd_newsweb)
+
+    p = sub.add_parser("sources", help="list, add or load the outlets and feeds")
+    ssub = p.add_subparsers(dest="sources_command", metavar="ACTION")
+    ssub.add_parser("list", help="outlets and feeds with their health")
+    a = ssub.add_parser("add", help="add a feed URL")
+    a.add_argument("url")
+    a.add_argument("--name", help="the outlet's Persian name (default: the host name)")
+    a.add_argument("--category", help="category slug of the feed's items (politics, economy, sports, …)")
+    ld = ssub.add_parser("load", help="register the built-in outlets (or those of a JSON file like it)")
+    ld.add_argument("file", nargs="?", help="default: the built-in list of real outlets")
+    p.set_defaults(func=cmd_sources, sources_command="list")
+
+    p = sub.add_parser("extract", help="extract an article page's text as JSON (what the crawler uses)")
+    p.add_argument("file", help="an HTML file, or - for standard input")
+    p.add_argument("--url", help="the page's URL (selects per-site rules, resolves links)")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("manage", help="run a Django management command (e.g. createsuperuser)")
+    p.add_argument("django_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

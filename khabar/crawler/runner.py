@@ -1,0 +1,114 @@
+"""Long-running services: the scheduler and task workers, and the site's web server.
+
+``khabar worker`` runs a ``CrawlService`` on its own; ``khabar demo`` and
+``khabar run`` run one inside the same process as the ``SiteServer``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+
+from django.db import close_old_connections, connections
+
+log = logging.getLogger("khabar.crawler")
+
+
+class CrawlService:
+    """A scheduler thread (enqueues due feeds every ``tick`` seconds) and ``workers`` task-worker threads."""
+
+    def __init__(self, *, workers: int = 2, tick: float = 5.0, schedule: bool = True):
+        self.workers = workers
+        self.tick = tick
+        self.schedule = schedule
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._workers = []
+
+    def start(self) -> "CrawlService":
+        from django_tasks_db.management.commands.db_worker import Worker
+
+        from khabar.crawler.tasks import CRAWL_QUEUE
+
+        if self.schedule:
+            self._threads.append(threading.Thread(target=self._schedule_loop, name="khabar-scheduler", daemon=True))
+        base_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        for number in range(self.workers):
+            worker = Worker(
+                queue_names=[CRAWL_QUEUE, "default"],
+                interval=0.5,
+                batch=False,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id=f"{base_id}-{number}"[:64],
+                excluded_queue_names=[],
+            )
+            self._workers.append(worker)
+            self._threads.append(threading.Thread(target=self._work, args=(worker,), name=f"khabar-worker-{number}", daemon=True))
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def _work(self, worker) -> None:
+        try:
+            worker.run()
+        except Exception:  # a worker must not die silently
+            log.exception("task worker stopped with an error")
+        finally:
+            connections.close_all()
+
+    def _schedule_loop(self) -> None:
+        from khabar.crawler.schedule import enqueue_due_feeds
+
+        while not self._stop.is_set():
+            try:
+                close_old_connections()
+                count = enqueue_due_feeds()
+                if count:
+                    log.info("scheduled %d feed(s)", count)
+            except Exception:
+                log.exception("scheduling failed; trying again in %.0f s", self.tick)
+            self._stop.wait(self.tick)
+        connections.close_all()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        for worker in self._workers:
+            worker.running = False
+        for thread in self._threads:
+            thread.join(timeout)
+
+
+class SiteServer:
+    """Django's threaded WSGI server in a background thread (static files via WhiteNoise)."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 8000):
+        from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+        from django.core.wsgi import get_wsgi_application
+
+        class QuietHandler(WSGIRequestHandler):
+            def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+                log.debug("%s - %s", self.address_string(), format % args)
+
+        self.httpd = ThreadedWSGIServer((host, port), QuietHandler, ipv6=":" in host)
+        self.httpd.daemon_threads = True
+        self.httpd.set_app(get_wsgi_application())
+        self.host, self.port = self.httpd.server_address[:2]
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="khabar-site", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}/"
+
+    def start(self) -> "SiteServer":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self._thread.join(10)

@@ -1,0 +1,54 @@
+"""Which feeds to crawl now: a database query, the Miniflux way.
+
+``enqueue_due_feeds`` claims the due feeds (moving their ``next_check_at`` a
+lease ahead, so no other scheduler takes them) and enqueues one task per feed
+in the same transaction. On PostgreSQL several schedulers may run at once:
+``SELECT … FOR UPDATE SKIP LOCKED`` hands each feed to one of them. If a worker
+dies mid-task, the lease runs out and the feed becomes due again.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import timedelta
+from itertools import zip_longest
+
+from django.db import transaction
+from django.utils import timezone
+
+from khabar.sources.models import Feed
+
+LEASE = timedelta(minutes=10)
+MAX_PER_TICK = 200
+MAX_PER_HOST_PER_TICK = 4
+
+
+def interleave_by_host(feeds: list[Feed], per_host: int = MAX_PER_HOST_PER_TICK) -> list[Feed]:
+    """Round-robin over hosts (so every outlet gets its turn early), at most ``per_host`` each."""
+    by_host: OrderedDict[str, list[Feed]] = OrderedDict()
+    for feed in feeds:
+        by_host.setdefault(feed.host, []).append(feed)
+    rounds = zip_longest(*(group[:per_host] for group in by_host.values()))
+    return [feed for row in rounds for feed in row if feed is not None]
+
+
+def claim_due_feeds(now=None, limit: int = MAX_PER_TICK) -> list[Feed]:
+    """Due feeds, claimed for ``LEASE``. Call inside a transaction."""
+    now = now or timezone.now()
+    due = list(
+        Feed.objects.due(now).select_related("source").select_for_update(skip_locked=True, of=("self",))[: limit * 4]
+    )
+    chosen = interleave_by_host(due)[:limit]
+    Feed.objects.filter(pk__in=[feed.pk for feed in chosen]).update(next_check_at=now + LEASE)
+    return chosen
+
+
+def enqueue_due_feeds(now=None, limit: int = MAX_PER_TICK) -> int:
+    """Enqueue a refresh task for every due feed; returns how many."""
+    from khabar.crawler.tasks import refresh_feed_task
+
+    with transaction.atomic():
+        feeds = claim_due_feeds(now, limit)
+        for feed in feeds:
+            refresh_feed_task.enqueue(feed.pk)
+    return len(feeds)

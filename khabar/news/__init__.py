@@ -1,0 +1,1 @@
+"""Stored news: categories, articles, stories, and how records are stored."""

@@ -1,0 +1,129 @@
+"""Parse RSS 2.0 / Atom / RDF feeds with feedparser into plain ``FeedItem``s.
+
+``parse_feed`` never raises: an unusable document gives a ``ParsedFeed`` with
+``error`` set; a recoverable problem (feedparser's "bozo" flag with entries
+still found) gives ``warning``.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+
+from khabar.pipeline.records import FeedItem, ParsedFeed
+from khabar.pipeline.sanitize import html_to_text
+
+
+# feedparser flags these although the document itself is fine.
+_HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+
+def _entry_datetime(entry) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+            except (OverflowError, ValueError, TypeError):
+                continue
+    return None
+
+
+def _entry_image(entry) -> str:
+    for media in entry.get("media_content", []) or []:
+        if media.get("url") and (media.get("medium") == "image" or "image" in media.get("type", "") or not media.get("type")):
+            return media["url"]
+    for thumb in entry.get("media_thumbnail", []) or []:
+        if thumb.get("url"):
+            return thumb["url"]
+    for link in entry.get("links", []) or []:
+        if link.get("rel") == "enclosure" and link.get("type", "").startswith("image") and link.get("href"):
+            return link["href"]
+    image = entry.get("image")
+    if isinstance(image, dict) and image.get("href"):
+        return image["href"]
+    return ""
+
+
+def _entry_content(entry) -> str:
+    contents = entry.get("content") or []
+    best = ""
+    for content in contents:
+        value = content.get("value", "")
+        if len(value) > len(best):
+            best = value
+    return best
+
+
+def _is_web_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def parse_feed(content: bytes | str, url: str = "", headers: dict[str, str] | None = None) -> ParsedFeed:
+    """Parse a feed document. ``url`` resolves relative links; ``headers`` give the HTTP charset."""
+    result = ParsedFeed(url=url)
+    if not content or not (content.strip() if isinstance(content, (bytes, str)) else content):
+        result.error = "empty response: no feed document"
+        return result
+    response_headers = {k.lower(): v for k, v in (headers or {}).items()}
+    response_headers.setdefault("content-location", url)
+    try:
+        parsed = feedparser.parse(content, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=True)
+    except Exception as exc:  # feedparser is robust, but a parser must never take the crawl down
+        result.error = f"feed could not be parsed: {type(exc).__name__}: {exc}"
+        return result
+
+    feed_info = parsed.get("feed", {})
+    result.title = html_to_text(feed_info.get("title", ""))
+    result.link = feed_info.get("link", "") or url
+    base = result.link if _is_web_url(result.link) else url
+
+    if not parsed.entries:
+        if parsed.get("bozo"):
+            problem = parsed.get("bozo_exception")
+            result.error = f"not a valid feed: {problem}" if problem else "not a valid feed"
+        elif not parsed.get("version"):
+            result.error = "not a feed: no RSS, Atom or RDF document found"
+        return result
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if problem is not None and not isinstance(problem, _HARMLESS_BOZO):
+        result.warning = f"feed has errors but was read: {problem}"
+
+    seen: set[str] = set()
+    for entry in parsed.entries:
+        link = (entry.get("link") or "").strip()
+        if not link:
+            guid = (entry.get("id") or "").strip()
+            link = guid if _is_web_url(guid) else ""
+        link = urljoin(base, link) if link else ""
+        if not _is_web_url(link) or link in seen:
+            continue
+        seen.add(link)
+        title = html_to_text(entry.get("title", "")).replace("\n", " ").strip()
+        summary = entry.get("summary", "") or ""
+        content_html = _entry_content(entry)
+        if not title:
+            title = html_to_text(summary).split("\n")[0][:200].strip()
+        if not title:
+            continue
+        result.items.append(
+            FeedItem(
+                url=link,
+                title=title,
+                guid=(entry.get("id") or link)[:1000],
+                summary_html=summary if summary != content_html else "",
+                content_html=content_html,
+                published=_entry_datetime(entry),
+                image_url=_entry_image(entry),
+                categories=[t.get("term", "") for t in entry.get("tags", []) or [] if t.get("term")],
+                author=entry.get("author", "") or "",
+            )
+        )
+    if not result.items:
+        result.warning = f"nothing to collect: none of the feed's {len(parsed.entries)} entries has a link and a title"
+    return result
+

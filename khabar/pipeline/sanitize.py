@@ -1,0 +1,62 @@
+"""Body HTML sanitizing (nh3) and HTML-to-text, shared by every step."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "b", "strong", "i", "em", "u", "blockquote", "q", "ul", "ol", "li",
+    "h2", "h3", "h4", "h5", "h6", "a", "img", "figure", "figcaption", "table", "thead",
+    "tbody", "tr", "th", "td", "sub", "sup", "span", "div",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "*": {"dir", "lang"},
+}
+
+_BLOCK_RE = re.compile(r"</?(p|div|br|li|h[1-6]|blockquote|tr|figure|figcaption|section|article)\b[^>]*>", re.I)
+_TAG_RE = re.compile(r"<[^>]+>")
+_SCRIPT_RE = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+_SPACES_RE = re.compile(r"[ \t\r\f\v\u00a0]+")
+_BLANKS_RE = re.compile(r"\n\s*\n+")
+
+
+def sanitize_html(fragment: str, base_url: str | None = None) -> str:
+    """Return ``fragment`` with only harmless markup left: no scripts, styles, events or frames.
+
+    Links get ``rel="noopener noreferrer nofollow"``; only http(s) and mailto URLs survive.
+    """
+    if not fragment:
+        return ""
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    ).strip()
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment, one paragraph per line. ZWNJs are kept."""
+    if not fragment:
+        return ""
+    text = _SCRIPT_RE.sub(" ", fragment)
+    text = _BLOCK_RE.sub("\n", text)
+    text = _TAG_RE.sub("", text)
+    text = html_lib.unescape(text)
+    text = _SPACES_RE.sub(" ", text)
+    lines = [line.strip() for line in text.split("\n")]
+    return _BLANKS_RE.sub("\n", "\n".join(line for line in lines if line)).strip()
+
+
+def text_to_html(text: str) -> str:
+    """Paragraph HTML for plain text (each line a paragraph), escaped."""
+    return "".join(f"<p>{html_lib.escape(line)}</p>" for line in text.split("\n") if line.strip())

@@ -1,0 +1,141 @@
+"""Khabar's one settings module: every knob is read from the environment here.
+
+docs/configuration.md lists each variable with its default. Nothing else in the
+project reads ``os.environ`` for configuration.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    return float(value) if value else default
+
+
+DATA_DIR = Path(os.environ.get("KHABAR_DATA_DIR", "var")).resolve()
+DEBUG = env_bool("KHABAR_DEBUG", False)
+SECRET_KEY = os.environ.get("KHABAR_SECRET_KEY") or "khabar-insecure-development-key-set-KHABAR_SECRET_KEY"
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("KHABAR_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
+
+# --- crawling --------------------------------------------------------------
+KHABAR_ALLOW_PRIVATE_ADDRESSES = env_bool("KHABAR_ALLOW_PRIVATE_ADDRESSES", False)
+KHABAR_USER_AGENT = os.environ.get(
+    "KHABAR_USER_AGENT",
+    "KhabarBot/0.1 (+https://github.com/khabar-news/khabar; Persian news aggregator)",
+)
+KHABAR_FETCH_TIMEOUT = env_float("KHABAR_FETCH_TIMEOUT", 20.0)
+KHABAR_MAX_RESPONSE_BYTES = int(env_float("KHABAR_MAX_RESPONSE_BYTES", 5 * 1024 * 1024))
+KHABAR_PER_HOST_CONNECTIONS = int(env_float("KHABAR_PER_HOST_CONNECTIONS", 2))
+KHABAR_POLL_INTERVAL = env_float("KHABAR_POLL_INTERVAL", 300.0)  # seconds between checks of one feed
+
+# --- database ----------------------------------------------------------------
+DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'khabar.sqlite3'}"
+DATABASE_URL = os.environ.get("KHABAR_DATABASE_URL") or DEFAULT_DATABASE_URL
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the site read while the crawler writes; IMMEDIATE transactions
+    # make concurrent writers queue on the busy timeout instead of failing.
+    _db["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    if _db["NAME"] not in ("", ":memory:"):
+        Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- tasks (Django's Tasks API, django-tasks backport) -----------------------
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "crawl"],
+    }
+}
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
+    "khabar.sources",
+    "khabar.news",
+    "khabar.site",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "khabar.urls"
+WSGI_APPLICATION = "khabar.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "khabar.site.context.site_context",
+            ],
+        },
+    }
+]
+
+LANGUAGE_CODE = "fa"
+LANGUAGES = [("fa", "فارسی")]
+TIME_ZONE = "Asia/Tehran"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve straight from the apps' static folders: `make demo` needs no collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "khabar": {"handlers": ["console"], "level": os.environ.get("KHABAR_LOG_LEVEL", "INFO"), "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}

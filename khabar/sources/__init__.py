@@ -1,0 +1,1 @@
+"""Outlets and their feeds: what to crawl, its health, and which feeds are due."""
