@@ -39,7 +39,8 @@ def ensure_database() -> None:
 def _console():
     from rich.console import Console
 
-    return Console()
+    # Piped output (logs, scripts) gets a wide table rather than one cut to 80 columns.
+    return Console() if sys.stdout.isatty() else Console(width=220)
 
 
 # --- commands ------------------------------------------------------------------
@@ -208,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="serve the site while crawling the built-in list of real outlets on the internet")
     add_site_args(p)
+    p.add_argument("--outlets", help="a JSON file of outlets like khabar/sources/data/outlets.json (default: the built-in list)")
     p.add_argument("--workers", type=int, default=2, help="crawl task threads (default: %(default)s)")
     p.set_defaults(func=cmd_run)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from pathlib import Path
 
 from khabar.sources.catalog import FeedSpec, OutletSpec, load_catalog, register_outlets
 
@@ -79,7 +80,7 @@ def run_live(args) -> int:
     from khabar.crawler.runner import CrawlService
 
     logging.getLogger("khabar").setLevel(logging.INFO)
-    outlets = load_catalog()
+    outlets = load_catalog(Path(args.outlets)) if args.outlets else load_catalog()
     register_outlets(outlets)
     services: list = [CrawlService(workers=args.workers).start()]
     try:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from khabar.news.storage import known_urls, store_articles
-from khabar.pipeline.collect import FeedRequest, build_records, canonical_url, fetch_feeds
+from khabar.pipeline.collect import FeedRequest, build_all_records, canonical_url, fetch_feeds
 from khabar.pipeline.fetch import Fetcher, FetchPolicy
 from khabar.sources.models import Feed
 
@@ -72,7 +72,7 @@ def refresh_feeds(feeds: list[Feed]) -> list[FeedReport]:
                 refresh.new_items = [item for item in items if canonical_url(item.url) not in stored]
 
             # 3. Full text for the new items: fetch pages, extract, normalize, sanitize.
-            loop.run(asyncio.gather(*(build_records(fetcher, r, r.new_items) for r in refreshes)))
+            loop.run(build_all_records(fetcher, refreshes))
         finally:
             loop.run(fetcher.__aexit__(None, None, None))
 

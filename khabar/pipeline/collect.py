@@ -103,6 +103,11 @@ async def fetch_feed(fetcher: Fetcher, feed: FeedRequest) -> FeedRefresh:
     return refresh
 
 
+async def build_all_records(fetcher: Fetcher, refreshes: list[FeedRefresh]) -> None:
+    """``build_records`` for every refresh's ``new_items``, all at once."""
+    await asyncio.gather(*(build_records(fetcher, refresh, refresh.new_items) for refresh in refreshes))
+
+
 async def build_records(fetcher: Fetcher, refresh: FeedRefresh, items: list[FeedItem]) -> FeedRefresh:
     """Fill ``refresh.records`` for ``items`` (the ones not stored yet)."""
     results = await asyncio.gather(*(build_record(fetcher, item) for item in items))

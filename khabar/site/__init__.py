@@ -1,0 +1,1 @@
+"""The reader's website: pages, templates, static files."""

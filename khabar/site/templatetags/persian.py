@@ -1,0 +1,61 @@
+"""Persian display filters: Jalali dates (Tehran time), Persian digits, safe outbound URLs."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django import template
+
+from khabar.pipeline.dates import format_jalali, format_jalali_date
+from khabar.pipeline.persian import to_persian_digits
+
+register = template.Library()
+
+
+@register.filter
+def jalali(value) -> str:
+    """datetime → «۱۵:۴۴ - ۲۷ مهر ۱۴۰۰» (Tehran time)."""
+    if not value:
+        return ""
+    return format_jalali(value)
+
+
+@register.filter
+def jalali_date(value) -> str:
+    """datetime → «۲۷ مهر ۱۴۰۰» (Tehran time)."""
+    if not value:
+        return ""
+    return format_jalali_date(value)
+
+
+@register.filter
+def fa_digits(value) -> str:
+    """Latin and Arabic-Indic digits → Persian digits."""
+    if value is None:
+        return ""
+    return to_persian_digits(value)
+
+
+@register.filter
+def http_url(value) -> str:
+    """The URL if it is an absolute http(s) URL, else "" (never a javascript: or data: link)."""
+    value = (value or "").strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return value
+    return ""
+
+
+@register.filter
+def iso_datetime(value) -> str:
+    """A valid HTML ``datetime`` attribute (seconds precision, local offset)."""
+    if not value:
+        return ""
+    from django.utils import timezone
+
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.replace(microsecond=0).isoformat()

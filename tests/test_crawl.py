@@ -1,0 +1,119 @@
+"""Crawling the offline news web: every published article stored exactly once, errors recorded."""
+
+from __future__ import annotations
+
+import pytest
+
+from khabar.crawler.demo import register_newsweb
+from khabar.crawler.refresh import refresh_feeds
+from khabar.news.models import Article
+from khabar.newsweb.server import NewsWeb
+from khabar.pipeline.collect import canonical_url
+from khabar.sources.models import Feed, Source
+
+
+@pytest.fixture
+def allow_private(settings):
+    settings.KHABAR_ALLOW_PRIVATE_ADDRESSES = True
+    settings.KHABAR_FETCH_TIMEOUT = 3.0
+
+
+@pytest.fixture(scope="module")
+def newsweb():
+    web = NewsWeb(seed=7, rate=0.0, port=0, backlog=4).start()
+    yield web
+    web.stop()
+
+
+def all_feeds():
+    return list(Feed.objects.select_related("source"))
+
+
+@pytest.mark.django_db
+def test_crawl_stores_each_published_article_exactly_once(newsweb, allow_private):
+    register_newsweb(newsweb)
+    truth = {canonical_url(item.url) for item in newsweb.published()}
+    assert len({item.outlet for item in newsweb.published()}) >= 12
+
+    reports = refresh_feeds(all_feeds())
+    assert not [r.error for r in reports if r.error]
+    stored = set(Article.objects.values_list("url", flat=True))
+    assert stored == truth
+    assert sum(r.new for r in reports) == len(truth)
+
+    # Again, however often: nothing new, nothing duplicated, nothing lost.
+    for _ in range(2):
+        reports = refresh_feeds(all_feeds())
+        assert sum(r.new for r in reports) == 0
+        assert Article.objects.count() == len(truth)
+
+    # The stored text is the article's, without the page's boilerplate.
+    by_url = {canonical_url(p.url): p for p in newsweb.published()}
+    sample = Article.objects.order_by("id")[:20]
+    for article in sample:
+        original = by_url[article.url]
+        first_paragraph = original.body.split("\n")[0]
+        assert article.source.slug == original.outlet
+        assert article.title and article.lead and article.body_text
+        assert first_paragraph[:40].replace("ي", "ی").replace("ك", "ک") in article.body_text + article.lead
+        assert "ي" not in article.title and "ك" not in article.body_text
+
+
+@pytest.mark.django_db
+def test_bad_feeds_get_a_recorded_error_and_change_nothing_else(newsweb, allow_private):
+    register_newsweb(newsweb)
+    good = all_feeds()
+    refresh_feeds(good)
+    before = Article.objects.count()
+    home = newsweb.outlets[0].homepage.rstrip("/")
+    source = Source.objects.create(name="رسانهٔ خراب", slug="broken")
+    bad = {
+        home + "/no-such-feed.xml": "HTTP 404",
+        home + "/": "not",  # an HTML page, not a feed
+        "http://127.0.0.1:9/rss": "connection failed",
+        home + "/images/1.png": "not",  # not a feed at all
+    }
+    for url in bad:
+        Feed.objects.create(source=source, url=url)
+    reports = refresh_feeds(all_feeds())
+    errors = {r.feed_url: r.error for r in reports if r.error}
+    assert set(errors) == set(bad)
+    for url, words in bad.items():
+        feed = Feed.objects.get(url=url)
+        assert words.lower() in feed.last_error.lower()
+        assert feed.error_streak == 1 and feed.next_check_at > feed.last_checked_at
+    assert Article.objects.count() == before
+    assert all(f.error_streak == 0 for f in Feed.objects.exclude(source=source))
+
+
+@pytest.mark.django_db
+def test_private_addresses_refused_by_default(newsweb, settings):
+    settings.KHABAR_ALLOW_PRIVATE_ADDRESSES = False
+    register_newsweb(newsweb)
+    reports = refresh_feeds(all_feeds()[:3])
+    assert all(r.error and "non-public" in r.error for r in reports)
+    assert Article.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections, as in production
+def test_due_feeds_run_through_the_task_queue(newsweb, allow_private):
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    from khabar.crawler.schedule import enqueue_due_feeds
+
+    register_newsweb(newsweb)
+    queued = enqueue_due_feeds()
+    assert 0 < queued
+    while more := enqueue_due_feeds():  # at most a few feeds per host per tick
+        queued += more
+    assert queued == Feed.objects.count()  # every feed claimed exactly once
+    assert enqueue_due_feeds() == 0
+    Worker(
+        queue_names=["crawl"], interval=0, batch=True, backend_name="default", startup_delay=False,
+        max_tasks=None, worker_id="test-worker", excluded_queue_names=[],
+    ).run()
+    assert DBTaskResult.objects.count() == queued
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    truth = {canonical_url(item.url) for item in newsweb.published()}
+    assert set(Article.objects.values_list("url", flat=True)) == truth
