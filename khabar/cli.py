@@ -9,9 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
-import threading
 from pathlib import Path
 
 
@@ -34,6 +32,12 @@ def ensure_database() -> None:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         call_command("migrate", interactive=False, verbosity=0)
+
+
+def wait_for_interrupt() -> None:
+    from khabar.crawler.runner import wait_for_interrupt as wait
+
+    wait()
 
 
 def _console():
@@ -119,7 +123,7 @@ def cmd_newsweb(args) -> int:
     for outlet in web.outlets:
         print(f"{outlet.name}  {outlet.homepage}")
     print(f"{len(web.outlets)} outlets, {result.feeds} new feeds registered. Serving (Ctrl-C stops)")
-    _wait_for_interrupt()
+    wait_for_interrupt()
     web.stop()
     return 0
 
@@ -131,7 +135,7 @@ def cmd_serve(args) -> int:
 
     site = SiteServer(args.host, args.port).start()
     print(f"Khabar is serving at {site.url} (Ctrl-C stops)")
-    _wait_for_interrupt()
+    wait_for_interrupt()
     site.stop()
     return 0
 
@@ -143,7 +147,7 @@ def cmd_worker(args) -> int:
 
     service = CrawlService(workers=args.workers, tick=args.tick, schedule=not args.no_schedule).start()
     print(f"Khabar worker: {args.workers} task thread(s){'' if args.no_schedule else ' and the scheduler'} running (Ctrl-C stops)")
-    _wait_for_interrupt()
+    wait_for_interrupt()
     print("Stopping: finishing the tasks in progress…")
     service.stop()
     return 0
@@ -174,17 +178,6 @@ def cmd_manage(args) -> int:
 
     execute_from_command_line(["khabar manage", *args.django_args])
     return 0
-
-
-def _wait_for_interrupt() -> None:
-    """Block until Ctrl-C or SIGTERM."""
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
 
 
 # --- parser ----------------------------------------------------------------------

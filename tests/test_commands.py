@@ -25,12 +25,16 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
-def start(args: list[str], tmp_path: Path, **env) -> subprocess.Popen:
+def command_env(tmp_path: Path, **env) -> dict[str, str]:
     environment = {**os.environ, "KHABAR_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1", **env}
     # The commands keep their own SQLite database in tmp_path, never the suite's PostgreSQL one.
     environment.pop("KHABAR_DATABASE_URL", None)
+    return environment
+
+
+def start(args: list[str], tmp_path: Path, **env) -> subprocess.Popen:
     return subprocess.Popen(
-        KHABAR + args, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        KHABAR + args, env=command_env(tmp_path, **env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         cwd=tmp_path, start_new_session=True,
     )
 
@@ -108,7 +112,7 @@ def test_run_offline_starts_shows_no_news_and_reports_errors(tmp_path):
         output = stop(process)
     assert process.returncode == 0, output[-3000:]
     assert "connection failed" in output and "Traceback" not in output, output[-3000:]
-    listing = subprocess.run(KHABAR + ["sources", "list"], env={**os.environ, "KHABAR_DATA_DIR": str(tmp_path)},
+    listing = subprocess.run(KHABAR + ["sources", "list"], env=command_env(tmp_path),
                              cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert "failing" in listing.stdout and "connection" in listing.stdout
 

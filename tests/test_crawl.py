@@ -117,3 +117,22 @@ def test_due_feeds_run_through_the_task_queue(newsweb, allow_private):
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     truth = {canonical_url(item.url) for item in newsweb.published()}
     assert set(Article.objects.values_list("url", flat=True)) == truth
+
+
+@pytest.mark.django_db
+def test_crawl_once_command_prints_a_summary_and_is_idempotent(newsweb, allow_private, capsys):
+    from khabar.cli import main
+
+    register_newsweb(newsweb)
+    assert main(["crawl", "--once", "--allow-private"]) == 0
+    first = capsys.readouterr().out
+    total = len(newsweb.published())
+    assert "Crawl summary" in first and f"{total} new article(s)" in first
+    assert "خبرگزاری آوا" in first  # one row per source
+    assert Article.objects.count() == total
+
+    assert main(["crawl", "--once", "--allow-private"]) == 0  # nothing is due any more
+    assert "No feed is due" in capsys.readouterr().out
+    assert main(["crawl", "--once", "--all", "--allow-private"]) == 0
+    assert "0 new article(s)" in capsys.readouterr().out
+    assert Article.objects.count() == total

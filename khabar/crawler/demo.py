@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 from pathlib import Path
 
+from khabar.crawler.runner import wait_for_interrupt
 from khabar.sources.catalog import FeedSpec, OutletSpec, load_catalog, register_outlets
 
 log = logging.getLogger("khabar")
@@ -24,14 +23,8 @@ def register_newsweb(web, *, check_interval: int = 20):
 
 
 def _serve_until_interrupted(services: list, banner: str) -> int:
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print(banner, flush=True)
-    try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
+    wait_for_interrupt()
     print("\nStopping Khabar…", flush=True)
     for service in reversed(services):
         try:
