@@ -136,3 +136,28 @@ def test_crawl_once_command_prints_a_summary_and_is_idempotent(newsweb, allow_pr
     assert main(["crawl", "--once", "--all", "--allow-private"]) == 0
     assert "0 new article(s)" in capsys.readouterr().out
     assert Article.objects.count() == total
+
+
+@pytest.mark.django_db
+def test_new_articles_are_announced_once_after_storage(newsweb, allow_private):
+    from khabar.news.signals import articles_stored
+
+    announced: list[int] = []
+
+    def receiver(sender, article_ids, **kwargs):
+        assert Article.objects.filter(pk__in=article_ids).count() == len(article_ids)  # committed first
+        announced.extend(article_ids)
+
+    def failing(sender, article_ids, **kwargs):
+        raise RuntimeError("a broken step after storage")
+
+    articles_stored.connect(receiver)
+    articles_stored.connect(failing)
+    try:
+        register_newsweb(newsweb)
+        refresh_feeds(all_feeds())
+        refresh_feeds(all_feeds())
+    finally:
+        articles_stored.disconnect(receiver)
+        articles_stored.disconnect(failing)
+    assert sorted(announced) == sorted(Article.objects.values_list("id", flat=True))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
+from khabar.news.signals import articles_stored
 from khabar.news.storage import known_urls, store_articles
 from khabar.pipeline.collect import FeedRequest, build_all_records, canonical_url, fetch_feeds
 from khabar.pipeline.fetch import Fetcher, FetchPolicy
@@ -34,6 +35,13 @@ class FeedReport:
     new: int = 0
     error: str | None = None
     item_errors: list[str] = field(default_factory=list)
+
+
+def announce_stored(article_ids: list[int]) -> None:
+    """Tell the steps after storage (search, stories) about new articles; their failures are logged only."""
+    for receiver, response in articles_stored.send_robust(sender=Feed, article_ids=article_ids):
+        if isinstance(response, Exception):
+            log.error("after storing %d article(s), %s failed: %r", len(article_ids), getattr(receiver, "__qualname__", receiver), response)
 
 
 def fetch_policy() -> FetchPolicy:
@@ -88,6 +96,8 @@ def refresh_feeds(feeds: list[Feed]) -> list[FeedReport]:
             if refresh.records:
                 result = store_articles(feed.source_id, feed.pk, feed.category_id, refresh.records)
                 report.new = result.new
+                if result.new_ids:
+                    announce_stored(result.new_ids)
             feed.record_success(etag=refresh.etag, last_modified=refresh.last_modified, new_items=report.new, now=now)
             if refresh.parsed and refresh.parsed.title and not feed.title:
                 feed.title = refresh.parsed.title[:300]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -14,6 +14,7 @@ from khabar.pipeline.records import ArticleRecord
 class StoreResult:
     new: int = 0
     existing: int = 0
+    new_ids: list[int] = field(default_factory=list)
 
 
 def known_urls(urls: list[str]) -> set[str]:
@@ -54,5 +55,8 @@ def store_articles(source_id: int, feed_id: int | None, default_category_id: int
         # ignore_conflicts: another worker may have stored the same URL a moment ago;
         # the unique constraint on url keeps exactly one copy.
         Article.objects.bulk_create(rows, ignore_conflicts=True, batch_size=200)
-    now_stored = len(known_urls(urls))
-    return StoreResult(new=now_stored - len(already), existing=len(already))
+    candidates = [url for url in urls if url not in already]
+    new_ids: list[int] = []
+    for start in range(0, len(candidates), 500):
+        new_ids.extend(Article.objects.filter(url__in=candidates[start:start + 500]).values_list("id", flat=True))
+    return StoreResult(new=len(new_ids), existing=len(already), new_ids=sorted(new_ids))

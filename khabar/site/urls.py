@@ -1,6 +1,7 @@
 from django.urls import path
 
 from khabar.site import views
+from khabar.site.story_urls import urlpatterns as story_urlpatterns
 
 app_name = "site"
 urlpatterns = [
@@ -14,3 +15,4 @@ urlpatterns = [
     path("advertising/", views.static_page, {"page": "advertising"}, name="advertising"),
     path("privacy/", views.static_page, {"page": "privacy"}, name="privacy"),
 ]
+urlpatterns += story_urlpatterns
