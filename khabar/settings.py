@@ -57,7 +57,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     if _db["NAME"] not in ("", ":memory:"):
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # A file, not shared-cache memory: crawler threads and the site server share it in tests.
-    _db["TEST"] = {"NAME": str(DATA_DIR / "test-khabar.sqlite3")}
+    # One per test process, so that two test runs on one machine never share a database.
+    _db["TEST"] = {"NAME": str(DATA_DIR / f"test-khabar-{os.getpid()}.sqlite3")}
+else:
+    _db["TEST"] = {"NAME": f"test_{_db['NAME']}_{os.getpid()}"}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
