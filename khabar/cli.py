@@ -66,6 +66,38 @@ def cmd_extract(args) -> int:
     return 0 if page.text else 1
 
 
+def cmd_normalize(args) -> int:
+    """Persian text from standard input to standard output, UTF-8."""
+    from khabar.pipeline.persian import normalize_display, prepare_text
+    from khabar.pipeline.search_keys import search_key
+    from khabar.pipeline.zwnj import repair_zwnj
+
+    step = {"display": normalize_display, "repair": repair_zwnj, "prepare": prepare_text, "search": search_key}[args.mode]
+    data = sys.stdin.buffer.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        print(f"khabar normalize: standard input is not UTF-8 ({exc.reason} at byte {exc.start})", file=sys.stderr)
+        return 2
+    sys.stdout.buffer.write("\n".join(step(line) for line in text.split("\n")).encode("utf-8"))
+    return 0
+
+
+def cmd_dates(args) -> int:
+    from datetime import timezone
+
+    from khabar.pipeline.dates import format_jalali, format_relative, parse_persian_datetime
+
+    text = " ".join(args.text)
+    when = parse_persian_datetime(text)
+    if when is None:
+        print(f"khabar dates: no date or time found in {text!r}", file=sys.stderr)
+        return 1
+    print(json.dumps({"utc": when.astimezone(timezone.utc).isoformat(), "tehran": format_jalali(when),
+                      "relative": format_relative(when)}, ensure_ascii=False, indent=2))
+    return 0
+
+
 def cmd_crawl(args) -> int:
     setup_django(allow_private=args.allow_private)
     ensure_database()
@@ -234,7 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sources", help="list, add or load the outlets and feeds")
     ssub = p.add_subparsers(dest="sources_command", metavar="ACTION")
-    ssub.add_parser("list", help="outlets and feeds with their health")
+    ssub.add_parser("list", help="outlets and feeds with their health (same as status)")
+    ssub.add_parser("status", help="every feed's health: status, error class, last success, error streak, next check and why")
     a = ssub.add_parser("add", help="add a feed URL")
     a.add_argument("url")
     a.add_argument("--name", help="the outlet's Persian name (default: the host name)")
@@ -247,6 +280,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="an HTML file, or - for standard input")
     p.add_argument("--url", help="the page's URL (selects per-site rules, resolves links)")
     p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("normalize", help="normalize Persian text from stdin to stdout (UTF-8)")
+    p.add_argument("--mode", choices=["display", "repair", "prepare", "search"], default="display",
+                   help="display: letters, junk, spacing; repair: restore lost ZWNJs; prepare: both (what the crawler stores); "
+                        "search: the folded search key (default: %(default)s)")
+    p.set_defaults(func=cmd_normalize)
+
+    p = sub.add_parser("dates", help="parse a Persian or Gregorian dateline: prints UTC, Tehran Jalali and relative time")
+    p.add_argument("action", choices=["parse"], help="what to do with the text")
+    p.add_argument("text", nargs="+", help="e.g. '۱۵:۴۴ - ۲۷ مهر ۱۴۰۰'")
+    p.set_defaults(func=cmd_dates)
 
     p = sub.add_parser("manage", help="run a Django management command (e.g. createsuperuser)")
     p.add_argument("django_args", nargs=argparse.REMAINDER)

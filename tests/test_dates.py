@@ -125,3 +125,17 @@ def test_month_names_all_months():
 def test_to_utc_treats_naive_as_tehran():
     assert to_utc(datetime(2021, 10, 19, 15, 44)) == utc(2021, 10, 19, 12, 14)
     assert to_utc(utc(2021, 10, 19, 12, 14)) == utc(2021, 10, 19, 12, 14)
+
+
+def test_relative_times():
+    from datetime import datetime, timedelta, timezone
+
+    from khabar.pipeline.dates import format_relative
+
+    now = datetime(2021, 10, 19, 12, 14, tzinfo=timezone.utc)  # 15:44 in Tehran
+    assert format_relative(now - timedelta(seconds=20), now) == "همین حالا"
+    assert format_relative(now + timedelta(minutes=5), now) == "همین حالا"
+    assert format_relative(now - timedelta(minutes=5), now) == "۵ دقیقه پیش"
+    assert format_relative(now - timedelta(hours=3), now) == "۳ ساعت پیش"
+    assert format_relative(now - timedelta(hours=17), now) == "دیروز"  # 22:44 the day before, Tehran time
+    assert format_relative(now - timedelta(days=3), now) == "۲۴ مهر ۱۴۰۰"

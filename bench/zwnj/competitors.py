@@ -12,6 +12,7 @@ Systems:
 * hazm: ``hazm_normalizer.Normalizer`` (the Normalizer of hazm, MIT) with only its
   spacing/ZWNJ steps on (correct_spacing, seperate_mi); letter unification
   is on too (it cannot be switched off) and is undone by evaluate.py's alignment.
+* hazm-default: ``hazm_normalizer.Normalizer()`` with its default steps (display speed).
 * parsivar: ``parsivar.Normalizer()`` (dictionary space correction, the default).
 * parsivar-stat: ``parsivar.Normalizer(statistical_space_correction=True)``.
 """
@@ -38,6 +39,10 @@ def make(system: str):
             seperate_mi=True,
         )
         return norm.normalize
+    if system == "hazm-default":  # every step of hazm's Normalizer, as a user would call it
+        from hazm_normalizer import Normalizer
+
+        return Normalizer().normalize
     if system == "parsivar":
         from parsivar import Normalizer
 

@@ -220,3 +220,25 @@ def format_jalali(dt: datetime) -> str:
     """``۱۵:۴۴ - ۲۷ مهر ۱۴۰۰``: Tehran-local time and Jalali date (a naive ``dt`` is UTC)."""
     _, local = _tehran_jalali(dt)
     return f"{local.hour:02d}:{local.minute:02d} - {format_jalali_date(dt)}".translate(_PERSIAN_DIGITS)
+
+
+def format_relative(dt: datetime, now: datetime | None = None) -> str:
+    """How long ago, as a Persian reader says it: «همین حالا», «۵ دقیقه پیش», «۳ ساعت پیش», «دیروز».
+
+    Older than yesterday (Tehran calendar days) gives the Jalali date; a time in the
+    future (a clock mistake of the outlet) reads as «همین حالا».
+    """
+    now = now or datetime.now(timezone.utc)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    seconds = (now - dt).total_seconds()
+    if seconds < 60:
+        return "همین حالا"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} دقیقه پیش".translate(_PERSIAN_DIGITS)
+    days = (now.astimezone(TEHRAN).date() - dt.astimezone(TEHRAN).date()).days
+    if days == 0:
+        return f"{int(seconds // 3600)} ساعت پیش".translate(_PERSIAN_DIGITS)
+    if days == 1:
+        return "دیروز"
+    return format_jalali_date(dt)

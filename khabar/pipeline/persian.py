@@ -1,7 +1,16 @@
-"""Persian text for display: unify letters, drop junk, keep every ZWNJ.
+"""Persian text for display: unify letters, drop junk, fix spacing, keep every ZWNJ.
 
-This is the first, conservative layer; it never rewords and never drops a
-zero-width non-joiner (U+200C).
+Layers, each safe to apply to any text (Latin words, URLs, numbers and times are
+left alone; nothing is reworded or dropped; a ZWNJ (U+200C) is never removed
+from inside a word):
+
+- ``normalize_display``: Arabic letter forms to Persian (ي→ی، ك→ک), kashida and
+  invisible junk removed, spacing around punctuation, quotes and brackets fixed.
+- ``prepare_text``: the above plus ZWNJ repair (``khabar.pipeline.zwnj``): lost
+  ZWNJs restored and spaced affixes attached (``می شود`` → ``می‌شود``). This is
+  what the crawler stores.
+- ``display_digits``: Persian digits inside Persian text, at display time only
+  (stored text keeps the author's digits; URLs and Latin tokens keep theirs).
 """
 
 from __future__ import annotations
@@ -29,6 +38,22 @@ _ZWNJ_RUN_RE = re.compile(ZWNJ + "{2,}")
 _ZWNJ_EDGE_RE = re.compile(r"(?:(?<=\s)|^)" + ZWNJ + "|" + ZWNJ + r"(?=\s|$)", re.M)
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
+_FA = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06d5"  # Persian/Arabic letters (no digits, no punctuation)
+# Spacing rules, in order. Each only fires between Persian characters or before
+# Persian punctuation, so "3.14", "10:30", "e.g." and URLs never change.
+_SPACING_RULES = [
+    (re.compile(r"[ ]+([،؛؟])"), r"\1"),  # no space before Persian comma, semicolon, question mark
+    (re.compile(rf"(?<=[{_FA}])[ ]+([.!:])(?=\s|$|«)"), r"\1"),  # "گفت :" -> "گفت:" at a word end
+    (re.compile(rf"([،؛؟])(?=[{_FA}A-Za-z«(])"), r"\1 "),  # one space after them
+    (re.compile(rf"(?<=[{_FA}])([.!:])(?=[{_FA}«])"), r"\1 "),  # "گفت:او" -> "گفت: او"
+    (re.compile(r"([«(\[])[ ]+"), r"\1"),  # no space inside quotes and brackets
+    (re.compile(r"[ ]+([»)\]])"), r"\1"),
+    (re.compile(rf"([»)])(?=[{_FA}])"), r"\1 "),  # "«این»مهم" -> "«این» مهم"
+]
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
+# A digit run belongs to Persian text unless it touches Latin letters or sits in a URL.
+_DIGIT_RUN_RE = re.compile(r"(?<![A-Za-z0-9٠-٩_/\\.#%=&?-])[0-9٠-٩]+(?:[.,٫٬/:][0-9٠-٩]+)*(?![A-Za-z_])")
+
 
 def normalize_display(text: str) -> str:
     """Normalize text readers will see: letters unified, junk removed, ZWNJs kept."""
@@ -40,7 +65,49 @@ def normalize_display(text: str) -> str:
     text = _ZWNJ_RUN_RE.sub(ZWNJ, text)
     text = _ZWNJ_EDGE_RE.sub("", text)
     text = _SPACES_RE.sub(" ", text)
+    text = _fix_spacing(text)
     return "\n".join(line.strip() for line in text.split("\n")).strip()
+
+
+def _fix_spacing(text: str) -> str:
+    """Apply the spacing rules outside URLs and e-mail addresses."""
+    pieces, last = [], 0
+    for match in _URL_RE.finditer(text):
+        pieces.append(_apply_spacing(text[last:match.start()]))
+        pieces.append(match.group(0))
+        last = match.end()
+    pieces.append(_apply_spacing(text[last:]))
+    return "".join(pieces)
+
+
+def _apply_spacing(text: str) -> str:
+    for pattern, replacement in _SPACING_RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def prepare_text(text: str) -> str:
+    """What the crawler stores: ``normalize_display`` plus ZWNJ repair."""
+    from khabar.pipeline.zwnj import repair_zwnj
+
+    return repair_zwnj(normalize_display(text))
+
+
+def display_digits(text: str) -> str:
+    """Persian digits in Persian text; URLs and numbers glued to Latin words keep theirs.
+
+    ``3.14`` becomes ``۳.۱۴`` and ``10:30`` ``۱۰:۳۰`` (separators are the author's);
+    ``https://x.ir/news/123`` and ``COVID-19`` stay as they are.
+    """
+    if not text:
+        return ""
+    pieces, last = [], 0
+    for match in _URL_RE.finditer(text):
+        pieces.append(_DIGIT_RUN_RE.sub(lambda m: m.group(0).translate(_TO_PERSIAN_DIGITS), text[last:match.start()]))
+        pieces.append(match.group(0))
+        last = match.end()
+    pieces.append(_DIGIT_RUN_RE.sub(lambda m: m.group(0).translate(_TO_PERSIAN_DIGITS), text[last:]))
+    return "".join(pieces)
 
 
 def to_persian_digits(value: object) -> str:
@@ -51,8 +118,18 @@ def to_latin_digits(value: object) -> str:
     return str(value).translate(_TO_LATIN_DIGITS)
 
 
-def normalize_html_text(fragment: str) -> str:
-    """Unify letters and drop invisible junk inside an HTML fragment, leaving its markup alone."""
+_TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")
+
+
+def prepare_html(fragment: str) -> str:
+    """``prepare_text`` on every text piece of an HTML fragment; markup and edge spaces untouched."""
     if not fragment:
         return ""
-    return _JUNK_RE.sub("", unicodedata.normalize("NFC", fragment).translate(_LETTERS))
+    pieces = _TAG_SPLIT_RE.split(fragment)
+    for index in range(0, len(pieces), 2):  # even indexes are text between tags
+        piece = pieces[index]
+        core = piece.strip()
+        if core:
+            start = piece.index(core[0])
+            pieces[index] = piece[:start] + prepare_text(core) + piece[start + len(core):]
+    return "".join(pieces)

@@ -231,7 +231,9 @@ class _Repairer:
             if kind == "plural":
                 ok = True
             elif kind == "comparative":
-                ok = stem in lex.adjectives
+                # ریشتر (Richter) is a word of its own: a "stem+تر" the lexicon knows
+                # as one word without a ZWNJ (an empty analysis) is not a comparative.
+                ok = stem in lex.adjectives and lex.lex.get(stem + "تر") != ()
             elif kind == "perfect":
                 ok = stem in lex.participles
             elif kind == "heh":  # silent ه only (not راه، گروه، شکوه)
