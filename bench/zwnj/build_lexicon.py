@@ -1,6 +1,6 @@
 """Build khabar/pipeline/data/zwnj_lexicon.jsonl.gz, the lexicon of khabar.pipeline.zwnj.
 
-    .venv/bin/python bench/zwnj/build_lexicon.py [--holdout test|dev] [--out PATH] [--no-hazm]
+    .venv/bin/python bench/zwnj/build_lexicon.py [--holdout test|dev] [--out PATH] [--no-hazm] [--param NAME=VALUE]
 
 Inputs:
 * /work/shared/data/persian_news/{varzesh3,fars}.jsonl.gz (or $KHABAR_SHARED_DATA),
@@ -13,11 +13,21 @@ Inputs:
 
 What the corpus gives, per word key (word without ZWNJ, letters unified):
 how often it is written joined (``میشود``), with ZWNJs (``می‌شود``) and as
-two words (``می شود``, only counted for prefixes/suffixes and for keys seen
-as one word). The majority spelling wins when it has at least MIN_COUNT
-occurrences and RATIO of the total; otherwise the word is left alone.
-Words whose usual spelling is joined are stored in the "keep" list when the
-affix rules or the splitter would otherwise change them (``تنها``، ``مهمان``).
+two words (``می شود``, only counted for prefixes/suffixes). A joined spelling
+by a writer who drops ZWNJs weighs JOINED_WEIGHT_CARELESS. Per key:
+
+* when the affix rules (zwnj_rules.py) would cut the word and that cut is at
+  least as common as the joined spelling and AFFIX_RATIO of all, it is stored;
+* otherwise the commonest cut wins with MIN_COUNT occurrences (SINGLE_MIN when
+  never seen joined and visible) and RATIO of the total (or, when the rules
+  see two readings, RATIO of the cut spellings and no fewer than joined);
+* words usually joined are stored in the "keep" list when the rules or the
+  splitter would otherwise change them (``تنها``، ``مهمان``); against the rules
+  that takes a joined spelling seen KEEP_MIN times.
+
+Also stored: stem counts (every occurrence), adjectives, verb forms after
+می, participles, word pairs for the splitter, and the ``hay`` evidence for
+words in های (``X‌های`` or ``Xه‌ای``, and the words that follow each).
 """
 
 from __future__ import annotations
@@ -36,14 +46,18 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
 from khabar.pipeline import zwnj as Z  # noqa: E402
+from khabar.pipeline import zwnj_rules as R  # noqa: E402
 
 MIN_COUNT = 2  # the winning spelling must be seen this often
+SINGLE_MIN = 1  # ... or this often, when it is never seen joined and its ZWNJs show
 RATIO = 0.7  # ... and be this share of all spellings of the key
 AFFIX_RATIO = 0.3  # ... or this share when the affix rules give the same analysis
 ZWNJ_SHARE = 0.05  # a boundary is a ZWNJ when ZWNJ spellings are >= this share of space spellings
 JOINED_WEIGHT_CARELESS = 0.25  # weight of a joined spelling in an article that does not keep its ZWNJs
 KEEP_MIN = 2  # a joined key seen this often (and never mostly with ZWNJ) is protected from the rules
 PAIR_MIN = 2  # bigram evidence kept for the splitter
+ADJ_MIN_FREQ = 100  # hazm adjectives rarer than this (in hazm's own counts) are not used for ‌تر
+HAY_NEXT_MIN = 3  # a next word is evidence for های / ه‌ای when seen this often after either
 DEFAULT_OUT = ROOT / "khabar" / "pipeline" / "data" / "zwnj_lexicon.jsonl.gz"
 
 
@@ -75,6 +89,10 @@ def bounds_of(form: str) -> tuple[str, tuple[int, ...]]:
 
 def count_corpus(holdout: str):
     forms: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    raw: collections.Counter = collections.Counter()  # occurrences of each key, every article counted fully
+    # The word after X‌های (plural) and after Xه‌ای (silent ه + ای): "<P>" for
+    # punctuation or the end of a line.
+    hay_next: dict[str, collections.Counter] = {"p": collections.Counter(), "h": collections.Counter()}
     pairs: collections.Counter = collections.Counter()
     n_articles = n_careful = 0
     for source in corpus.SOURCES:
@@ -89,19 +107,32 @@ def count_corpus(holdout: str):
                 text = corpus.clean(line)
                 prev = None
                 prev_end = -1
+                pending = None
                 for m in Z._TOKEN_RE.finditer(text):
                     tok = m.group("word")
+                    if pending is not None:
+                        gap = text[prev_end:m.start()]
+                        nxt = tok if tok is not None and gap.isspace() else "<P>"
+                        hay_next[pending][nxt if nxt == "<P>" else form_of(nxt).replace(Z.ZWNJ, "")] += 1
+                        pending = None
                     if tok is None:
                         prev = None
                         continue
                     f = form_of(tok)
                     key = f.replace(Z.ZWNJ, "")
+                    if f.endswith(Z.ZWNJ + "های"):
+                        pending = "p"
+                    elif f.endswith("ه" + Z.ZWNJ + "ای"):
+                        pending = "h"
                     # A writer who drops ZWNJs is weak evidence that a word is written joined.
                     forms[key][f] += 1.0 if (careful or Z.ZWNJ in f) else JOINED_WEIGHT_CARELESS
+                    raw[key] += 1
                     if prev is not None and text[prev_end:m.start()] == " ":
                         pairs[(prev, f)] += 1
                     prev, prev_end = f, m.end()
-    return forms, pairs, (n_articles, n_careful)
+                if pending is not None:
+                    hay_next[pending]["<P>"] += 1
+    return forms, raw, pairs, hay_next, (n_articles, n_careful)
 
 
 def read_hazm(hazm_dir: Path):
@@ -142,8 +173,41 @@ def conjugations(verbs: list[tuple[str, str]]) -> set[str]:
     return {t for t in tails if len(t.replace(Z.ZWNJ, "")) >= 2}
 
 
+def hay_section(forms, known, hay_next) -> dict:
+    """Evidence for words ending in های that read X‌های (plural) or Xه‌ای (ه + ای).
+
+    * ``keys``: "key plural_count heh_count" as spelled with ZWNJ in the corpus
+      (joined spellings count for the plural after a non-joining letter: سفرهای);
+    * ``next``: "word plural_count heh_count", the word that follows either reading
+      (only words seen HAY_NEXT_MIN times); ``total``/``rare``: both classes' totals and
+      the part made of rarer words.
+    """
+    keys = []
+    for key, spellings in forms.items():
+        if not key.endswith("های") or len(key) < 5 or known.get(key[:-2], 0) < R.MIN_STEM_COUNT:
+            continue
+        n_p = n_h = 0
+        silent = key[-4] in R.NON_JOINING  # سفرهای: the plural's ZWNJ is invisible, often left out
+        for f, c in spellings.items():
+            _, b = bounds_of(f)
+            n_p += c if (len(key) - 3 in b or (silent and not b)) else 0
+            n_h += c if len(key) - 2 in b else 0
+        if n_p or n_h:
+            keys.append(f"{key} {round(n_p)} {round(n_h)}")
+    words = set(hay_next["p"]) | set(hay_next["h"])
+    common = sorted(w for w in words if hay_next["p"][w] + hay_next["h"][w] >= HAY_NEXT_MIN)
+    total = [sum(hay_next["p"].values()), sum(hay_next["h"].values())]
+    listed = [sum(hay_next[c][w] for w in common) for c in "ph"]
+    return {
+        "keys": "\n".join(sorted(keys)),
+        "next": "\n".join(f"{w} {hay_next['p'][w]} {hay_next['h'][w]}" for w in common),
+        "total": total,
+        "rare": [total[0] - listed[0], total[1] - listed[1]],
+    }
+
+
 def build(holdout: str, use_hazm: bool, hazm_dir: Path | None) -> dict:
-    forms, pairs, n_articles = count_corpus(holdout)
+    forms, raw, pairs, hay_next, n_articles = count_corpus(holdout)
     hazm_words: dict[str, tuple[int, str]] = {}
     hazm_verbs: list[tuple[str, str]] = []
     if use_hazm:
@@ -160,7 +224,7 @@ def build(holdout: str, use_hazm: bool, hazm_dir: Path | None) -> dict:
                 if f.startswith(prefix) and c >= 2:
                     tails.add(f[len(prefix):])
     for (a, b), c in pairs.items():
-        if a in Z._PREFIXES and c >= 2 and "\u200c" not in a:
+        if a in R.PREFIXES and c >= 2 and "\u200c" not in a:
             tails.add(b)
     tails = {t for t in tails if len(t.replace(Z.ZWNJ, "")) >= 2}
     participles = set()
@@ -168,7 +232,8 @@ def build(holdout: str, use_hazm: bool, hazm_dir: Path | None) -> dict:
         if past:
             participles.add(past + "ه")
             participles.add("ن" + past + "ه")
-    adjectives = {w for w, (_, tags) in hazm_words.items() if "AJ" in tags.split(",")}
+    # hazm's adjectives, but not its rarest ones (اکس, 11 occurrences: اکستر is Exeter).
+    adjectives = {w for w, (freq, tags) in hazm_words.items() if "AJ" in tags.split(",") and freq >= ADJ_MIN_FREQ}
     for key, spellings in forms.items():
         for f in spellings:
             for suf in ("\u200cتر", "\u200cترین", "\u200cتری"):
@@ -177,17 +242,18 @@ def build(holdout: str, use_hazm: bool, hazm_dir: Path | None) -> dict:
 
     # ---- known words (stems) ------------------------------------------------------------------
     known: collections.Counter = collections.Counter()
-    for key, spellings in forms.items():
-        known[key] += round(sum(spellings.values()))
+    # A stem's frequency counts every occurrence (how it is spelled does not matter here).
+    for key, n in raw.items():
+        known[key] += n
     for word in hazm_words:
         key = word.replace(Z.ZWNJ, "")
-        known[key] = max(known[key], Z._MIN_STEM_COUNT)
+        known[key] = max(known[key], R.MIN_STEM_COUNT)
 
     # ---- bigrams for the splitter ---------------------------------------------------------------
     pair_counts: collections.Counter = collections.Counter()
     for (a, b), c in pairs.items():
         ka, kb = a.replace(Z.ZWNJ, ""), b.replace(Z.ZWNJ, "")
-        if known[ka] >= Z._SPLIT_MIN_COUNT and known[kb] >= Z._SPLIT_MIN_COUNT:
+        if known[ka] >= R.SPLIT_MIN_COUNT and known[kb] >= R.SPLIT_MIN_COUNT:
             pair_counts[ka + " " + kb] += c
     pair_counts = collections.Counter({p: c for p, c in pair_counts.items() if c >= PAIR_MIN})
 
@@ -198,6 +264,7 @@ def build(holdout: str, use_hazm: bool, hazm_dir: Path | None) -> dict:
         "verbs": "\n".join(sorted(tails)),
         "participles": "\n".join(sorted(participles)),
         "pairs": "\n".join(f"{p} {c}" for p, c in sorted(pair_counts.items())),
+        "hay": hay_section(forms, known, hay_next),
     }
     # The affix rules alone (no lexicon yet): where they agree with the corpus,
     # a smaller share of ZWNJ spellings is enough (مهم‌ترین is standard even
@@ -218,7 +285,7 @@ def build(holdout: str, use_hazm: bool, hazm_dir: Path | None) -> dict:
     for (a, b), c in pairs.items():
         ka, kb = a.replace(Z.ZWNJ, ""), b.replace(Z.ZWNJ, "")
         key = ka + kb
-        affix = kb in Z._SUFFIX_WORDS or (ka in Z._PREFIXES and Z.ZWNJ not in a)
+        affix = kb in R.SUFFIX_WORDS or (ka in R.PREFIXES and Z.ZWNJ not in a)
         if not affix:
             # "ما در" being common says nothing about "مادر": only affixes written
             # apart (می شود، تیم های) are evidence about the joined word.
@@ -237,18 +304,41 @@ def build(holdout: str, use_hazm: bool, hazm_dir: Path | None) -> dict:
 
     lex: dict[str, str] = {}
     keep: set[str] = set()
+
+    def key_ambiguous(key: str) -> bool:
+        """The suffix rules see two analyses of ``key`` and cannot choose."""
+        return any(key.endswith(suffix) for suffix, _ in R.SUFFIXES) and rules_only.rules(key, spaced=False) is None
     for key, group in groups.items():
         total = sum(group.values())
-        best, n = group.most_common(1)[0]
-        if not best:
-            if group[()] >= KEEP_MIN or (group[()] > 0 and total >= KEEP_MIN):
-                keep.add(key)
-            continue
-        agree = tuple(i for i, _ in (rules_only.rules(key, spaced=False) or ())) == best
-        if n < MIN_COUNT or n < (AFFIX_RATIO if agree else RATIO) * total:
-            if group[()] > 0:
-                keep.add(key)  # genuinely ambiguous: leave it alone
-            continue
+        joined = group[()]
+        ruled = tuple(i for i, _ in (rules_only.rules(key, spaced=False) or ()))
+        if ruled and group[ruled] >= joined and group[ruled] >= AFFIX_RATIO * total:
+            best = ruled  # the rules' analysis, and no fewer writers agree than join (مهم‌ترین)
+        else:
+            best, n = group.most_common(1)[0]
+            if not best:
+                if joined >= KEEP_MIN or (joined > 0 and total >= KEEP_MIN):
+                    keep.add(key)
+                continue
+            # Without the rules' backing, a spelling must be common and clearly
+            # preferred, to joined and to other cuts; when the rules are unsure
+            # (پرداخت‌های or پرداخته‌ای?), preferred among the cuts and not rarer
+            # than the joined spelling is enough.
+            # A ZWNJ nobody has written joined, where it shows (not after ا، د، ر…),
+            # is deliberate even if seen once (دانش‌بنیان); invisible ones are often typos.
+            # (Not the plural possessives ‌مان/‌شان/‌تان: most writers join them.)
+            visible = all(key[i - 1] not in R.NON_JOINING for i in best)
+            single = visible and not joined and key[best[-1]:] not in ("مان", "شان", "تان")
+            if n < (SINGLE_MIN if single else MIN_COUNT) or (
+                n < RATIO * total and not (n >= RATIO * (total - joined) and n >= joined and key_ambiguous(key))
+            ):
+                # Genuinely ambiguous: leave it alone. Against the rules, only
+                # a joined spelling seen often enough protects it.
+                if joined >= KEEP_MIN or (joined > 0 and not ruled):
+                    keep.add(key)
+                continue
+        if key.endswith("هی") and len(key) - 1 in best:
+            continue  # the ezafe ه‌ی (خانه‌ی): optional, and خانۀ / خانه are as common
         out = []
         for i, ch in enumerate(key):
             if i in best:
@@ -283,6 +373,7 @@ def build(holdout: str, use_hazm: bool, hazm_dir: Path | None) -> dict:
 
     sections["lex"] = "\n".join(sorted(lex.values()))
 
+
     # ---- protect joined words the rules / splitter would change -----------------------------------
     lexicon = Z._Lexicon(sections)
     rep = Z._Repairer(lexicon)
@@ -306,16 +397,17 @@ def build(holdout: str, use_hazm: bool, hazm_dir: Path | None) -> dict:
             "lex": len(lex), "lex_from_hazm": n_hazm, "lex_curated": n_curated, "keep": len(protect), "known": len(known),
             "adjectives": len(adjectives), "verb_tails": len(tails), "pairs": len(pair_counts),
         },
-        "params": {"MIN_COUNT": MIN_COUNT, "RATIO": RATIO, "AFFIX_RATIO": AFFIX_RATIO, "ZWNJ_SHARE": ZWNJ_SHARE,
+        "params": {"MIN_COUNT": MIN_COUNT, "SINGLE_MIN": SINGLE_MIN, "RATIO": RATIO, "AFFIX_RATIO": AFFIX_RATIO, "ZWNJ_SHARE": ZWNJ_SHARE,
                    "JOINED_WEIGHT_CARELESS": JOINED_WEIGHT_CARELESS,
-                   "KEEP_MIN": KEEP_MIN, "PAIR_MIN": PAIR_MIN},
+                   "KEEP_MIN": KEEP_MIN, "PAIR_MIN": PAIR_MIN, "HAY_NEXT_MIN": HAY_NEXT_MIN,
+                   "ADJ_MIN_FREQ": ADJ_MIN_FREQ},
     }
     return sections
 
 
 def write(sections: dict, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    order = ["meta", "lex", "keep", "known", "adj", "verbs", "participles", "pairs"]
+    order = ["meta", "lex", "keep", "known", "adj", "verbs", "participles", "pairs", "hay"]
     with gzip.GzipFile(out, "wb", compresslevel=9, mtime=0) as raw:
         for name in order:
             line = json.dumps({"section": name, "data": sections[name]}, ensure_ascii=False)
@@ -328,7 +420,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--no-hazm", action="store_true")
     ap.add_argument("--hazm-dir", type=Path, default=None)
+    ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                    help="override a threshold of this script (tuning on DEV only)")
     args = ap.parse_args(argv)
+    for item in args.param:
+        name, _, value = item.partition("=")
+        if name not in globals() or not name.isupper():
+            raise SystemExit(f"unknown parameter {name}")
+        globals()[name] = type(globals()[name])(value)
     out = args.out or (DEFAULT_OUT if args.holdout == "test" else Path("/tmp/zwnj_lexicon_dev.jsonl.gz"))
     sections = build(args.holdout, not args.no_hazm, args.hazm_dir)
     write(sections, out)

@@ -23,6 +23,21 @@ between two characters the label is ZWNJ, space or nothing.
 A ZWNJ added where the gold text itself has a space (``تیم های`` in the
 gold) counts as wrong: the breakdown shows how many false positives are of
 that kind, and how many where the gold has nothing.
+
+Two further figures, always reported BESIDE the strict ones and computed the
+same way for every system:
+
+* ``visible``: only gaps where a ZWNJ changes what is shown, i.e. between two
+  letters the first of which joins the next (not after ا، د، ذ، ر، ز، ژ، و، آ
+  nor next to punctuation or digits). A ZWNJ at ``کار‌ها`` or ``است‌.`` is
+  invisible; writers put it or not at random.
+* ``dict``: gaps where hazm's dictionary (the tagged entries of its
+  ``words.dat``; not our corpus) attests both spellings are not judged: an
+  added ZWNJ the gold lacks, when the word as repaired is a dictionary entry
+  (``مهم‌ترین``), leaves precision; a gold ZWNJ, when the word without it is a
+  dictionary entry too (``این‌که`` / ``اینکه``), leaves recall. Note that
+  Khabar's lexicon uses the same dictionary's ZWNJ words where the corpus says
+  nothing, so this figure forgives those of its choices by construction.
 """
 
 from __future__ import annotations
@@ -32,6 +47,7 @@ import difflib
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -50,6 +66,67 @@ _ALIGN_FOLD = str.maketrans({
     **{d: str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")},
     **{d: str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")},
 })
+
+
+_LETTERS = re.compile("[\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff]")
+_MARKS = re.compile("[\u064b-\u065f\u0670\u0640\u06d6-\u06ed]")
+# A ZWNJ after these letters (they never join the next one) or next to a
+# non-letter changes nothing on screen.
+_NON_JOINING = set("ءآأؤإادذرزژوۀةٱ")
+_DICT_FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه"})
+DICTIONARY: frozenset[str] = frozenset()  # hazm's word list (load_dictionary)
+
+
+def load_dictionary(hazm_dir: Path | None) -> frozenset[str]:
+    """hazm's dictionary: the entries of words.dat with a frequency and a part of speech, letters unified.
+
+    (words.dat also lists 166k bare tokens without frequency or tag, informal
+    spellings such as میشود or کتابها among them: they attest nothing.)
+    """
+    if hazm_dir is None or not (hazm_dir / "words.dat").exists():
+        return frozenset()
+    words = set()
+    for line in (hazm_dir / "words.dat").read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 3 or not parts[1].isdigit() or int(parts[1]) <= 0 or parts[2] in ("", "0"):
+            continue
+        word = parts[0].strip()
+        if word and " " not in word:
+            words.add(_MARKS.sub("", word).translate(_DICT_FOLD))
+    return frozenset(words)
+
+
+def visible(chars: str, i: int) -> bool:
+    """Does a ZWNJ before chars[i] change the rendering (two letters, the first one joining)?"""
+    return bool(_LETTERS.match(chars[i - 1]) and _LETTERS.match(chars[i])) and chars[i - 1] not in _NON_JOINING
+
+
+def word_at(chars: str, labels: list[str], i: int) -> str:
+    """The word (letters, ZWNJs where labelled) around the gap before chars[i]."""
+    def is_part(ch: str) -> bool:
+        return bool(_LETTERS.match(ch) or _MARKS.match(ch))
+
+    left, right = i - 1, i
+    while left > 0 and labels[left] != "S" and is_part(chars[left - 1]):
+        left -= 1
+    while right + 1 < len(chars) and labels[right + 1] != "S" and is_part(chars[right + 1]):
+        right += 1
+    word = "".join((ZWNJ if labels[k] == "Z" and k > left else "") + chars[k] for k in range(left, right + 1))
+    return _MARKS.sub("", word).translate(_DICT_FOLD)
+
+
+def dict_ambiguous_fp(o_chars: str, o_lab: list[str], oi: int) -> bool:
+    """An added ZWNJ the gold lacks, in a word whose spelling with it the dictionary lists."""
+    return visible(o_chars, oi) and word_at(o_chars, o_lab, oi) in DICTIONARY
+
+
+def dict_ambiguous_gold(g_chars: str, g_lab: list[str], gi: int) -> bool:
+    """A gold ZWNJ in a word the dictionary also lists without it (آن‌ها / آنها)."""
+    if not visible(g_chars, gi):
+        return False
+    lab = list(g_lab)
+    lab[gi] = "N"
+    return word_at(g_chars, lab, gi) in DICTIONARY
 
 
 def held_out(holdout: str) -> list[tuple[str, bool, str]]:
@@ -96,9 +173,15 @@ def score_line(gold: str, damaged: str, output: str | None, exact: bool, stats: 
     d_chars, d_lab = skeleton(damaged, fold=not exact)
     assert g_chars == d_chars
     stats["gold_zwnj"] += sum(1 for i in range(1, len(g_lab)) if g_lab[i] == "Z")
+    lost = [i for i in range(1, len(g_lab)) if g_lab[i] == "Z" and d_lab[i] != "Z"]
+    for i in lost:
+        if visible(g_chars, i):
+            stats["vis_to_restore"] += 1
+        if not dict_ambiguous_gold(g_chars, g_lab, i):
+            stats["dict_to_restore"] += 1
     if output is None:
         stats["crashed_lines"] += 1
-        stats["missed"] += sum(1 for i in range(1, len(g_lab)) if g_lab[i] == "Z" and d_lab[i] != "Z")
+        stats["missed"] += len(lost)
         return
     o_chars, o_lab = skeleton(output, fold=not exact)
     if o_chars == g_chars:
@@ -122,10 +205,14 @@ def score_line(gold: str, damaged: str, output: str | None, exact: bool, stats: 
             stats["to_restore"] += 1
             if o == "Z":
                 stats["tp"] += 1
+                stats["vis_tp"] += visible(g_chars, gi)
+                stats["dict_tp"] += not dict_ambiguous_gold(g_chars, g_lab, gi)
             elif o == "S":
                 stats["restored_as_space"] += 1
         if o == "Z" and d != "Z":
             stats["added"] += 1
+            stats["vis_added"] += visible(g_chars, gi)
+            stats["dict_added"] += not (g == "N" and dict_ambiguous_fp(o_chars, o_lab, oi))
             if g != "Z":
                 stats["fp"] += 1
                 stats["fp_gold_space" if g == "S" else "fp_gold_none"] += 1
@@ -162,6 +249,7 @@ def _context(g_chars, g_lab, gi, o_lab, oi, o_chars) -> str:
 
 def new_stats() -> dict:
     keys = ["gold_zwnj", "to_restore", "tp", "restored_as_space", "added", "fp", "fp_gold_space",
+            "vis_to_restore", "vis_tp", "vis_added", "dict_to_restore", "dict_tp", "dict_added",
             "fp_gold_none", "space_added", "space_added_ok", "space_removed", "zwnj_removed",
             "unaligned_gold_zwnj", "missed", "crashed_lines"]
     stats = {k: 0 for k in keys}
@@ -176,8 +264,16 @@ def summary(stats: dict) -> dict:
     f = 2 * p * r / (p + r) if p + r else 0.0
     judged = stats["added"] - stats["fp_gold_space"]
     p_ex = stats["tp"] / judged if judged else 0.0
+    # visible: only gaps where a ZWNJ shows (two letters, the first a joining one)
+    vis_p = stats["vis_tp"] / stats["vis_added"] if stats["vis_added"] else 0.0
+    vis_r = stats["vis_tp"] / stats["vis_to_restore"] if stats["vis_to_restore"] else 0.0
+    # dict: gaps where hazm's word list attests both spellings are not judged
+    dict_p = stats["tp"] / stats["dict_added"] if stats["dict_added"] else 0.0
+    dict_r = stats["dict_tp"] / stats["dict_to_restore"] if stats["dict_to_restore"] else 0.0
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-            "precision_excl_gold_space": round(p_ex, 4)} | {
+            "precision_excl_gold_space": round(p_ex, 4),
+            "precision_visible": round(vis_p, 4), "recall_visible": round(vis_r, 4),
+            "precision_dict": round(dict_p, 4), "recall_dict": round(dict_r, 4)} | {
         k: v for k, v in stats.items() if not k.endswith("_examples")
     }
 
@@ -216,7 +312,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variants", default="stripped,spaced")
     ap.add_argument("--json", type=Path, default=None, help="write the full results here")
     ap.add_argument("--examples", type=int, default=0, help="print this many false positives per run")
+    ap.add_argument("--hazm-dir", type=Path, default=None, help="hazm's data folder (words.dat), for the dict figures")
     args = ap.parse_args(argv)
+    global DICTIONARY
+    from build_lexicon import find_hazm_dir
+
+    DICTIONARY = load_dictionary(args.hazm_dir or find_hazm_dir())
+    print(f"dictionary (hazm words.dat) spellings: {len(DICTIONARY)}")
     lexicon = args.lexicon
     if lexicon is None and args.holdout == "dev":
         lexicon = Path("/tmp/zwnj_lexicon_dev.jsonl.gz")
@@ -261,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
             k = res["keeping"]
             print(f"{variant:9s} {system:18s} KEEPING P={k['precision']:.4f} R={k['recall']:.4f} "
                   f"P-excl-gold-space={k['precision_excl_gold_space']:.4f} "
+                  f"vis P={k['precision_visible']:.4f} R={k['recall_visible']:.4f} "
+                  f"dict P={k['precision_dict']:.4f} R={k['recall_dict']:.4f} "
                   f"(fp gold-space {k['fp_gold_space']}, gold-none {k['fp_gold_none']}) | "
                   f"ALL P={a['precision']:.4f} R={a['recall']:.4f} F1={a['f1']:.4f} "
                   f"added={a['added']} fp={a['fp']} (gold space {a['fp_gold_space']}, gold none {a['fp_gold_none']}) "

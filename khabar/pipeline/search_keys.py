@@ -32,7 +32,7 @@ import unicodedata
 
 __all__ = ["KEY_VERSION", "search_key", "search_tokens"]
 
-KEY_VERSION = 1
+KEY_VERSION = 2
 ZWNJ = "\u200c"
 
 # Every non-spacing / enclosing mark of the BMP is dropped after NFKD, plus kashida
