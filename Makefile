@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.khabar-installed
 PYTEST_ARGS ?=
 
-.PHONY: install demo run test serve worker clean
+.PHONY: install browser demo run test serve worker clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) browser
+
+# The browser tests (tests/test_browser.py) drive Debian's Chromium at /usr/bin/chromium.
+# Installed with apt when missing (as root, e.g. in CI); otherwise those tests are skipped.
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	  else echo "note: /usr/bin/chromium missing (sudo apt-get install chromium); browser tests will be skipped"; fi; }
 
 demo: install
 	$(VENV)/bin/khabar demo

@@ -107,7 +107,7 @@ def cmd_crawl(args) -> int:
     from khabar.crawler.reports import print_crawl_summary
     from khabar.sources.models import Feed
 
-    feeds = Feed.objects.filter(active=True, source__active=True).select_related("source")
+    feeds = Feed.objects.filter(active=True, source__active=True, paused_at__isnull=True).select_related("source")
     feeds = list(feeds if args.all else feeds.filter(next_check_at__lte=timezone.now()))
     if not feeds:
         _console().print("No feed is due. Use [bold]--all[/] to crawl every active feed now, or add feeds with `khabar sources add URL`.")
@@ -189,6 +189,7 @@ def cmd_demo(args) -> int:
     # The demo keeps its own database, so demo items never mix with a real instance's.
     data_dir = Path(os.environ.get("KHABAR_DATA_DIR", "var"))
     os.environ.setdefault("KHABAR_DATABASE_URL", f"sqlite:///{(data_dir / 'demo.sqlite3').resolve()}")
+    os.environ.setdefault("KHABAR_HOST_MIN_GAP", "0.25")  # the demo's outlets are its own, on loopback
     setup_django(allow_private=True)
     ensure_database()
     from khabar.crawler.demo import run_demo
@@ -202,6 +203,18 @@ def cmd_run(args) -> int:
     from khabar.crawler.demo import run_live
 
     return run_live(args)
+
+
+def cmd_cluster(args) -> int:
+    from khabar.pipeline.stories.commands import run_cluster
+
+    return run_cluster(args)
+
+
+def cmd_eval_clusters(args) -> int:
+    from khabar.pipeline.stories.commands import run_eval_clusters
+
+    return run_eval_clusters(args)
 
 
 def cmd_manage(args) -> int:
@@ -291,6 +304,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["parse"], help="what to do with the text")
     p.add_argument("text", nargs="+", help="e.g. '۱۵:۴۴ - ۲۷ مهر ۱۴۰۰'")
     p.set_defaults(func=cmd_dates)
+
+    p = sub.add_parser("cluster", help="group articles (JSON Lines) into stories with the online algorithm, in input order")
+    p.add_argument("--input", required=True, help="JSON Lines: id, source, url, title, lead, body, published (- for stdin)")
+    p.add_argument("--output", help="where to write the lines with their story (default: standard output)")
+    p.add_argument("--granularity", choices=["event", "topic"], default="event",
+                   help="event: one story per event (the site's); topic: coarser, one per topic (default: %(default)s)")
+    p.set_defaults(func=cmd_cluster)
+
+    p = sub.add_parser("eval-clusters", help="B-cubed precision, recall and F1 of a clustering against a gold one")
+    p.add_argument("--gold", required=True, help="JSON Lines with id and a label (story, event, topic, label or cluster)")
+    p.add_argument("--pred", required=True, help="JSON Lines with id and story (what `khabar cluster` writes)")
+    p.add_argument("--gold-field", help="the gold label's field (default: the first of story, event, topic, label, cluster)")
+    p.add_argument("--pred-field", default="story", help="the predicted label's field (default: %(default)s)")
+    p.set_defaults(func=cmd_eval_clusters)
 
     p = sub.add_parser("manage", help="run a Django management command (e.g. createsuperuser)")
     p.add_argument("django_args", nargs=argparse.REMAINDER)

@@ -26,6 +26,17 @@ def env_float(name: str, default: float) -> float:
     return float(value) if value else default
 
 
+def env_seconds(name: str, default: float) -> float:
+    """A duration: plain seconds, or a number with s, m, h or d (``3d``, ``36h``, ``90m``)."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    if value[-1] in units:
+        return float(value[:-1]) * units[value[-1]]
+    return float(value)
+
+
 DATA_DIR = Path(os.environ.get("KHABAR_DATA_DIR", "var")).resolve()
 DEBUG = env_bool("KHABAR_DEBUG", False)
 SECRET_KEY = os.environ.get("KHABAR_SECRET_KEY") or "khabar-insecure-development-key-set-KHABAR_SECRET_KEY"
@@ -39,8 +50,11 @@ KHABAR_USER_AGENT = os.environ.get(
 )
 KHABAR_FETCH_TIMEOUT = env_float("KHABAR_FETCH_TIMEOUT", 20.0)
 KHABAR_MAX_RESPONSE_BYTES = int(env_float("KHABAR_MAX_RESPONSE_BYTES", 5 * 1024 * 1024))
-KHABAR_PER_HOST_CONNECTIONS = int(env_float("KHABAR_PER_HOST_CONNECTIONS", 2))
-KHABAR_POLL_INTERVAL = env_float("KHABAR_POLL_INTERVAL", 300.0)  # seconds between checks of one feed
+KHABAR_PER_HOST_CONNECTIONS = int(env_float("KHABAR_PER_HOST_CONNECTIONS", 2))  # all workers together
+KHABAR_HOST_MIN_GAP = env_float("KHABAR_HOST_MIN_GAP", 1.0)  # seconds between two requests to one host
+KHABAR_PAUSE_FAILING_AFTER = env_seconds("KHABAR_PAUSE_FAILING_AFTER", 3 * 86400)  # then the feed is paused
+KHABAR_SLOW_FEED_SECONDS = env_float("KHABAR_SLOW_FEED_SECONDS", 5.0)  # a feed answering slower is "slow"
+KHABAR_POLL_SCALE = env_float("KHABAR_POLL_SCALE", 300.0)  # check interval of a feed with 1 item/hour (adaptive)
 
 # --- database ----------------------------------------------------------------
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'khabar.sqlite3'}"
@@ -85,9 +99,13 @@ INSTALLED_APPS = [
     "khabar.sources",
     "khabar.news",
     "khabar.site",
+    "khabar.search",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
+    # First: answers anonymous readers from the page cache before anything else runs.
+    "khabar.site.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -98,6 +116,34 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# --- the reader's site and search (docs/configuration.md) ---------------------
+KHABAR_SITE_URL = os.environ.get("KHABAR_SITE_URL", "").strip().rstrip("/")
+KHABAR_CONTACT_EMAIL = os.environ.get("KHABAR_CONTACT_EMAIL", "").strip()
+KHABAR_PAGE_CACHE_SECONDS = int(env_float("KHABAR_PAGE_CACHE_SECONDS", 60))
+KHABAR_COMMENTS_MODERATED = env_bool("KHABAR_COMMENTS_MODERATED", True)
+KHABAR_VIEWS_FLUSH_SECONDS = env_float("KHABAR_VIEWS_FLUSH_SECONDS", 10.0)
+KHABAR_VIEWS_FLUSH_THRESHOLD = int(env_float("KHABAR_VIEWS_FLUSH_THRESHOLD", 500))
+KHABAR_IMAGE_MAX_BYTES = int(env_float("KHABAR_IMAGE_MAX_BYTES", 3 * 1024 * 1024))
+
+# --- stories ---------------------------------------------------------------
+KHABAR_STORY_WINDOW_HOURS = env_float("KHABAR_STORY_WINDOW_HOURS", 72.0)  # an article may join a story this recent
+KHABAR_FRONT_PAGE_INTERVAL = env_float("KHABAR_FRONT_PAGE_INTERVAL", 300.0)  # seconds between reads of an outlet's homepage
+# The search backend follows the database engine unless set to a dotted path.
+KHABAR_SEARCH_BACKEND = os.environ.get("KHABAR_SEARCH_BACKEND") or (
+    "khabar.search.backends.postgres.PostgresSearchBackend"
+    if _db["ENGINE"] == "django.db.backends.postgresql"
+    else "khabar.search.backends.sqlite_fts.SqliteFtsBackend"
+)
+# One process: memory. Several processes (gunicorn, `khabar serve` + `khabar worker`): file:///dir.
+_cache_url = os.environ.get("KHABAR_CACHE_URL", "").strip()
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": _cache_url[len("file://"):]}
+        if _cache_url.startswith("file://")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "khabar", "OPTIONS": {"MAX_ENTRIES": 3000}}
+    )
+}
 
 ROOT_URLCONF = "khabar.urls"
 WSGI_APPLICATION = "khabar.wsgi.application"

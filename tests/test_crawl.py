@@ -9,6 +9,7 @@ from khabar.crawler.refresh import refresh_feeds
 from khabar.news.models import Article
 from khabar.newsweb.server import NewsWeb
 from khabar.pipeline.collect import canonical_url
+from khabar.pipeline.search_keys import search_key
 from khabar.sources.models import Feed, Source
 
 
@@ -16,6 +17,7 @@ from khabar.sources.models import Feed, Source
 def allow_private(settings):
     settings.KHABAR_ALLOW_PRIVATE_ADDRESSES = True
     settings.KHABAR_FETCH_TIMEOUT = 3.0
+    settings.KHABAR_HOST_MIN_GAP = 0.02  # politeness itself is tested in test_politeness.py
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +54,11 @@ def test_crawl_stores_each_published_article_exactly_once(newsweb, allow_private
     sample = Article.objects.order_by("id")[:20]
     for article in sample:
         original = by_url[article.url]
-        first_paragraph = original.body.split("\n")[0]
+        opening = " ".join(original.body.split()[:8])
         assert article.source.slug == original.outlet
         assert article.title and article.lead and article.body_text
-        assert first_paragraph[:40].replace("ي", "ی").replace("ك", "ک") in article.body_text + article.lead
+        # Compared folded: the stored text has its letters unified and lost ZWNJs repaired.
+        assert search_key(opening) in search_key(article.lead + " " + article.body_text)
         assert "ي" not in article.title and "ك" not in article.body_text
 
 
@@ -113,8 +116,11 @@ def test_due_feeds_run_through_the_task_queue(newsweb, allow_private):
         queue_names=["crawl"], interval=0, batch=True, backend_name="default", startup_delay=False,
         max_tasks=None, worker_id="test-worker", excluded_queue_names=[],
     ).run()
-    assert DBTaskResult.objects.count() == queued
-    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    results = list(DBTaskResult.objects.all())
+    assert 1 < len(results) < queued  # feeds travel in batches of several hosts
+    assert {r.status for r in results} == {"SUCCESSFUL"}
+    assert sum(r.return_value["feeds"] for r in results) == queued
+    assert not any(r.return_value["failed"] for r in results)
     truth = {canonical_url(item.url) for item in newsweb.published()}
     assert set(Article.objects.values_list("url", flat=True)) == truth
 

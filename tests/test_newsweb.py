@@ -104,7 +104,8 @@ def test_backlog_per_outlet_spread_over_past_hours(web):
     items = web.published()
     per_outlet = {}
     for it in items:
-        per_outlet[it.outlet] = per_outlet.get(it.outlet, 0) + 1
+        if it.version == "original":  # other outlets' copies of these events come on top (coverage)
+            per_outlet[it.outlet] = per_outlet.get(it.outlet, 0) + 1
         assert it.published.tzinfo is not None and it.published.utcoffset().total_seconds() == 0
         assert T0 - BACKLOG_SPAN - 1 <= it.published.timestamp() <= T0
     assert per_outlet == {o.slug: 20 for o in web.outlets}
@@ -113,7 +114,7 @@ def test_backlog_per_outlet_spread_over_past_hours(web):
 
 
 def test_each_article_published_once_and_sports_outlets_get_varzesh3(web):
-    ids = [p.article_id for p in web.schedule]
+    ids = [p.article_id for p in web.schedule if p.version == "original"]  # copies: tests/test_stories_newsweb.py
     assert len(ids) == len(set(ids)) >= 900
     for p in web.schedule:
         spec = web._specs[p.outlet]

@@ -1,9 +1,14 @@
 """The recipe: the whole path of a news item, for one feed or a batch of feeds.
 
-Read ``refresh_feeds`` top to bottom to see how Khabar works (it is what
-Miniflux's ``RefreshFeed`` is to Miniflux): fetch and parse the feeds, skip the
+Read ``refresh_one`` top to bottom to see how Khabar works (it is what
+Miniflux's ``RefreshFeed`` is to Miniflux): fetch and parse the feed, skip the
 items already stored, fetch and extract the new items' pages, normalize, store,
-then record each feed's health and next check time.
+then record the feed's health and plan its next check. ``refresh_feeds`` runs
+it for many feeds at once: each feed is stored as soon as it is done.
+
+Fetching is asynchronous and polite: robots.txt, and per-host limits shared
+by every worker through the database (``hosts.py``). Database calls go back to
+the calling thread (``database_bridge.py``), one at a time.
 """
 
 from __future__ import annotations
@@ -15,10 +20,15 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
+from khabar.crawler.database_bridge import DatabaseCalls, run_with_database
+from khabar.crawler.feed_health import record_failure, record_success
+from khabar.crawler.hosts import DatabasePoliteness, DatabaseRobotsCache
+from khabar.crawler.recovery import this_process_name
 from khabar.news.signals import articles_stored
 from khabar.news.storage import known_urls, store_articles
-from khabar.pipeline.collect import FeedRequest, build_all_records, canonical_url, fetch_feeds
+from khabar.pipeline.collect import FeedRequest, build_records, canonical_url, fetch_feed
 from khabar.pipeline.fetch import Fetcher, FetchPolicy
+from khabar.pipeline.records import FeedRefresh, FetchResult
 from khabar.sources.models import Feed
 
 log = logging.getLogger("khabar.crawler")
@@ -33,7 +43,9 @@ class FeedReport:
     not_modified: bool = False
     items: int = 0
     new: int = 0
+    deferred: int = 0  # new items to retry at the next check (their page failed for now)
     error: str | None = None
+    error_kind: str | None = None
     item_errors: list[str] = field(default_factory=list)
 
 
@@ -50,6 +62,7 @@ def fetch_policy() -> FetchPolicy:
         timeout=settings.KHABAR_FETCH_TIMEOUT,
         max_bytes=settings.KHABAR_MAX_RESPONSE_BYTES,
         per_host=settings.KHABAR_PER_HOST_CONNECTIONS,
+        min_gap=settings.KHABAR_HOST_MIN_GAP,
         allow_private=settings.KHABAR_ALLOW_PRIVATE_ADDRESSES,
     )
 
@@ -60,46 +73,86 @@ def refresh_feed(feed_id: int) -> FeedReport:
     return refresh_feeds([feed])[0]
 
 
+def refresh_feed_ids(feed_ids: list[int]) -> list[FeedReport]:
+    """Refresh a batch of feeds (what the task queue runs); feeds deleted or paused since are skipped."""
+    feeds = Feed.objects.select_related("source").filter(pk__in=feed_ids, active=True, paused_at__isnull=True)
+    return refresh_feeds(list(feeds)) if feed_ids else []
+
+
 def refresh_feeds(feeds: list[Feed]) -> list[FeedReport]:
-    reports = [FeedReport(feed.pk, feed.url, feed.source.name) for feed in feeds]
-    with asyncio.Runner() as loop:
-        fetcher = Fetcher(fetch_policy())
-        loop.run(fetcher.__aenter__())
-        try:
-            # 1. Fetch and parse every feed at once (conditional GET, per-host limits).
-            requests = [FeedRequest(feed.url, feed.etag, feed.last_modified) for feed in feeds]
-            refreshes = loop.run(fetch_feeds(fetcher, requests))
+    for feed in feeds:
+        feed.source  # noqa: B018 - loaded here: the crawl thread must not touch the database
+    return run_with_database(lambda db: refresh_all(db, feeds)) if feeds else []
 
-            # 2. Keep only the items we have not stored yet.
-            for refresh, report in zip(refreshes, reports):
-                report.fetched = refresh.fetch is not None and refresh.fetch.status != 0
-                report.not_modified = refresh.not_modified
-                items = refresh.parsed.items if refresh.parsed and not refresh.error else []
-                report.items = len(items)
-                stored = known_urls([canonical_url(item.url) for item in items])
-                refresh.new_items = [item for item in items if canonical_url(item.url) not in stored]
 
-            # 3. Full text for the new items: fetch pages, extract, normalize, sanitize.
-            loop.run(build_all_records(fetcher, refreshes))
-        finally:
-            loop.run(fetcher.__aexit__(None, None, None))
+def polite_fetcher(db: DatabaseCalls) -> Fetcher:
+    """A Fetcher sharing robots.txt and per-host limits with every other worker (through the database)."""
+    policy = fetch_policy()
+    politeness = DatabasePoliteness(db, per_host=policy.per_host, min_gap=policy.min_gap,
+                                    holder=this_process_name(), lease=policy.total + 30)
+    return Fetcher(policy, politeness=politeness, robots_cache=DatabaseRobotsCache(db))
 
-    # 4. Store, and 5. record each feed's health and next check.
-    now = timezone.now()
-    for feed, refresh, report in zip(feeds, refreshes, reports):
-        report.item_errors = refresh.errors
-        if refresh.error:
-            report.error = refresh.error
-            feed.record_error(refresh.error, now=now)
-            log.warning("feed %s failed: %s", feed.url, refresh.error)
-        else:
-            if refresh.records:
-                result = store_articles(feed.source_id, feed.pk, feed.category_id, refresh.records)
-                report.new = result.new
-                if result.new_ids:
-                    announce_stored(result.new_ids)
-            feed.record_success(etag=refresh.etag, last_modified=refresh.last_modified, new_items=report.new, now=now)
-            if refresh.parsed and refresh.parsed.title and not feed.title:
-                feed.title = refresh.parsed.title[:300]
-        feed.save()
+
+def fetch_politely(urls: list[str], **fetch_options) -> list[FetchResult]:
+    """Fetch other URLs (e.g. homepages) under the same shared politeness; call from synchronous code."""
+    async def fetch_all(db: DatabaseCalls) -> list[FetchResult]:
+        async with polite_fetcher(db) as fetcher:
+            return list(await asyncio.gather(*(fetcher.fetch(url, **fetch_options) for url in urls)))
+
+    return run_with_database(fetch_all) if urls else []
+
+
+async def refresh_all(db: DatabaseCalls, feeds: list[Feed]) -> list[FeedReport]:
+    async with polite_fetcher(db) as fetcher:
+        outcomes = await asyncio.gather(*(refresh_one(db, fetcher, feed) for feed in feeds), return_exceptions=True)
+    reports = []
+    for feed, outcome in zip(feeds, outcomes):
+        if isinstance(outcome, BaseException):  # a bug or a database failure: the other feeds go on
+            log.error("refreshing %s failed: %r", feed.url, outcome, exc_info=outcome)
+            outcome = FeedReport(feed.pk, feed.url, feed.source.name, error=f"crawler error: {outcome!r}"[:500],
+                                 error_kind="internal")
+        reports.append(outcome)
     return reports
+
+
+async def refresh_one(db: DatabaseCalls, fetcher: Fetcher, feed: Feed) -> FeedReport:
+    report = FeedReport(feed.pk, feed.url, feed.source.name)
+
+    # 1. Fetch and parse the feed (robots.txt, politeness, conditional GET: a 304 is not parsed).
+    refresh = await fetch_feed(fetcher, FeedRequest(feed.url, feed.etag, feed.last_modified))
+
+    # 2. Keep only the items we have not stored yet.
+    items = refresh.parsed.items if refresh.parsed and not refresh.error else []
+    if items:
+        stored = await db(known_urls, [canonical_url(item.url) for item in items])
+        refresh.new_items = [item for item in items if canonical_url(item.url) not in stored]
+
+    # 3. Full text for the new items: fetch pages, extract, normalize, sanitize.
+    if refresh.new_items:
+        await build_records(fetcher, refresh, refresh.new_items)
+
+    # 4. Store, and 5. record the feed's health and its next check.
+    await db(store_and_record, feed, refresh, report)
+    return report
+
+
+def store_and_record(feed: Feed, refresh: FeedRefresh, report: FeedReport) -> None:
+    now = timezone.now()
+    report.fetched = refresh.fetch is not None and refresh.fetch.status != 0
+    report.not_modified = refresh.not_modified
+    report.items = len(refresh.parsed.items) if refresh.parsed and not refresh.error else 0
+    report.item_errors, report.deferred = refresh.errors, refresh.deferred
+    if refresh.error:
+        report.error, report.error_kind = refresh.error, refresh.error_kind
+        record_failure(feed, refresh, now)
+        log.warning("feed %s failed (%s): %s", feed.url, refresh.error_kind or "error", refresh.error)
+    else:
+        if refresh.records:
+            result = store_articles(feed.source_id, feed.pk, feed.category_id, refresh.records)
+            report.new = result.new
+            if result.new_ids:
+                announce_stored(result.new_ids)
+        record_success(feed, refresh, report.new, now)
+        if refresh.parsed and refresh.parsed.title and not feed.title:
+            feed.title = refresh.parsed.title[:300]
+    feed.save()

@@ -34,22 +34,46 @@ def print_crawl_summary(reports: list[FeedReport], console: Console) -> None:
     console.print(f"{len(reports)} feed(s) crawled, {total_new} new article(s), {failed} feed(s) failed.")
 
 
-def print_sources(console: Console) -> None:
-    from khabar.sources.models import Feed
+STATUS_STYLE = {"ok": "green", "slow": "yellow", "failing": "red", "paused": "bold red", "new": "cyan", "disabled": "dim"}
 
-    table = Table(title="Sources and feeds")
-    for column in ("source", "feed", "category", "status", "articles", "last success", "error streak", "next check", "last error"):
-        table.add_column(column)
-    for feed in Feed.objects.select_related("source", "category").order_by("source__name", "url"):
+
+def _when(value, now) -> str:
+    if value is None:
+        return "never"
+    seconds = (value - now).total_seconds()
+    ago = seconds < 0
+    seconds = abs(seconds)
+    text = f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min" if seconds < 7200 else (
+        f"{seconds / 3600:.0f} h" if seconds < 172800 else f"{seconds / 86400:.0f} d")
+    return f"{text} ago" if ago else f"in {text}"
+
+
+def print_sources(console: Console) -> None:
+    """`khabar sources status` (and `list`): every feed's health, problems first."""
+    from django.utils import timezone
+
+    from khabar.crawler.status import feed_status_rows, status_counts
+
+    now = timezone.now()
+    rows = feed_status_rows(now)
+    table = Table(title="Feeds: health and next check")
+    for column in ("source", "feed", "status", "error", "last success", "streak", "next check", "why", "last error"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        status = row["status"]
+        next_check = "paused" if row["paused_at"] else _when(row["next_check_at"], now)
         table.add_row(
-            feed.source.name,
-            feed.url,
-            feed.category.slug if feed.category else "",
-            feed.status,
-            str(feed.items_seen),
-            feed.last_success_at.strftime("%Y-%m-%d %H:%M") if feed.last_success_at else "never",
-            str(feed.error_streak),
-            feed.next_check_at.strftime("%Y-%m-%d %H:%M:%S"),
-            feed.last_error[:80],
+            row["source"],
+            row["url"],
+            f"[{STATUS_STYLE.get(status, '')}]{status}[/]",
+            row["error_kind"] + (f" {row['last_status']}" if row["error_kind"] == "http" and row["last_status"] else ""),
+            _when(row["last_success_at"], now),
+            str(row["error_streak"] or ""),
+            next_check,
+            row["next_check_reason"][:70],
+            row["last_error"][:80],
         )
     console.print(table)
+    counts = status_counts(rows)
+    console.print(", ".join(f"{counts[s]} {s}" for s in ("ok", "slow", "new", "failing", "paused", "disabled") if counts.get(s))
+                  or "No feeds yet: add one with `khabar sources add URL`.")

@@ -19,12 +19,14 @@ log = logging.getLogger("khabar.crawler")
 
 
 class CrawlService:
-    """A scheduler thread (enqueues due feeds every ``tick`` seconds) and ``workers`` task-worker threads."""
+    """A scheduler thread (enqueues due feeds every ``tick`` seconds), ``workers`` task-worker threads,
+    and a keeper thread (heartbeat; recovers the work of dead workers, see ``recovery.py``)."""
 
     def __init__(self, *, workers: int = 2, tick: float = 5.0, schedule: bool = True):
         self.workers = workers
         self.tick = tick
         self.schedule = schedule
+        self.name = ""  # the CrawlerProcess row, set by start()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._workers = []
@@ -32,11 +34,17 @@ class CrawlService:
     def start(self) -> "CrawlService":
         from django_tasks_db.management.commands.db_worker import Worker
 
+        from khabar.crawler.recovery import recover_lost_work, register_process
         from khabar.crawler.tasks import CRAWL_QUEUE
 
+        base_id = f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.name = base_id
+        register_process(base_id)
+        recover_lost_work()  # a restart after a crash picks up what the dead process left
+        close_old_connections()
+        self._threads.append(threading.Thread(target=self._keep_loop, name="khabar-keeper", daemon=True))
         if self.schedule:
             self._threads.append(threading.Thread(target=self._schedule_loop, name="khabar-scheduler", daemon=True))
-        base_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         for number in range(self.workers):
             worker = Worker(
                 queue_names=[CRAWL_QUEUE, "default"],
@@ -62,6 +70,21 @@ class CrawlService:
         finally:
             connections.close_all()
 
+    def _keep_loop(self) -> None:
+        from khabar.crawler.recovery import HEARTBEAT_EVERY, heartbeat, recover_lost_work
+
+        beats = 0
+        while not self._stop.wait(HEARTBEAT_EVERY):
+            try:
+                close_old_connections()
+                heartbeat(self.name)
+                beats += 1
+                if beats % 3 == 0:
+                    recover_lost_work()
+            except Exception:
+                log.exception("heartbeat or recovery failed; trying again in %.0f s", HEARTBEAT_EVERY)
+        connections.close_all()
+
     def _schedule_loop(self) -> None:
         from khabar.crawler.schedule import enqueue_due_feeds
 
@@ -77,11 +100,19 @@ class CrawlService:
         connections.close_all()
 
     def stop(self, timeout: float = 30.0) -> None:
+        from khabar.crawler.recovery import unregister_process
+
         self._stop.set()
         for worker in self._workers:
             worker.running = False
         for thread in self._threads:
             thread.join(timeout)
+        try:
+            unregister_process(self.name)
+        except Exception:  # stopping goes on; the row is recovered as dead later
+            log.exception("could not unregister crawler process %s", self.name)
+        finally:
+            connections.close_all()
 
 
 class SiteServer:

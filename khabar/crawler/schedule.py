@@ -1,10 +1,13 @@
 """Which feeds to crawl now: a database query, the Miniflux way.
 
 ``enqueue_due_feeds`` claims the due feeds (moving their ``next_check_at`` a
-lease ahead, so no other scheduler takes them) and enqueues one task per feed
-in the same transaction. On PostgreSQL several schedulers may run at once:
+lease ahead, so no other scheduler takes them) and enqueues them in the same
+transaction, as tasks of up to ``BATCH_SIZE`` feeds of different hosts (a task
+refreshes its feeds concurrently; per-host politeness is shared through the
+database). On PostgreSQL several schedulers may run at once:
 ``SELECT … FOR UPDATE SKIP LOCKED`` hands each feed to one of them. If a worker
-dies mid-task, the lease runs out and the feed becomes due again.
+dies mid-task, ``recovery.recover_lost_work`` makes its feeds due again (at the
+latest, the lease runs out). Paused feeds are never due.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from khabar.sources.models import Feed
 LEASE = timedelta(minutes=10)
 MAX_PER_TICK = 200
 MAX_PER_HOST_PER_TICK = 4
+BATCH_SIZE = 20
 
 
 def interleave_by_host(feeds: list[Feed], per_host: int = MAX_PER_HOST_PER_TICK) -> list[Feed]:
@@ -39,16 +43,16 @@ def claim_due_feeds(now=None, limit: int = MAX_PER_TICK) -> list[Feed]:
         Feed.objects.due(now).select_related("source").select_for_update(skip_locked=True, of=("self",))[: limit * 4]
     )
     chosen = interleave_by_host(due)[:limit]
-    Feed.objects.filter(pk__in=[feed.pk for feed in chosen]).update(next_check_at=now + LEASE)
+    Feed.objects.filter(pk__in=[feed.pk for feed in chosen]).update(next_check_at=now + LEASE, claimed_at=now)
     return chosen
 
 
-def enqueue_due_feeds(now=None, limit: int = MAX_PER_TICK) -> int:
-    """Enqueue a refresh task for every due feed; returns how many."""
-    from khabar.crawler.tasks import refresh_feed_task
+def enqueue_due_feeds(now=None, limit: int = MAX_PER_TICK, batch_size: int = BATCH_SIZE) -> int:
+    """Enqueue refresh tasks for every due feed; returns how many feeds."""
+    from khabar.crawler.tasks import refresh_feeds_task
 
     with transaction.atomic():
-        feeds = claim_due_feeds(now, limit)
-        for feed in feeds:
-            refresh_feed_task.enqueue(feed.pk)
+        feeds = claim_due_feeds(now, limit)  # interleaved by host: a batch mixes hosts
+        for start in range(0, len(feeds), batch_size):
+            refresh_feeds_task.enqueue([feed.pk for feed in feeds[start:start + batch_size]])
     return len(feeds)

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from khabar.crawler.refresh import refresh_feed
+from khabar.crawler.refresh import refresh_feed, refresh_feed_ids
 
 CRAWL_QUEUE = "crawl"
 
 
 @task(queue_name=CRAWL_QUEUE)
+def refresh_feeds_task(feed_ids: list[int]) -> dict:
+    """Refresh a batch of feeds; the result row keeps a short summary for operators."""
+    reports = refresh_feed_ids(feed_ids)
+    return {
+        "feeds": len(reports),
+        "new": sum(r.new for r in reports),
+        "failed": {r.feed_url: f"{r.error_kind}: {r.error}"[:200] for r in reports if r.error},
+        "item_errors": sum(len(r.item_errors) for r in reports),
+    }
+
+
+@task(queue_name=CRAWL_QUEUE)
 def refresh_feed_task(feed_id: int) -> dict:
-    """Refresh one feed; the result row keeps a short summary for operators."""
+    """Refresh one feed (tasks enqueued by earlier versions)."""
     report = refresh_feed(feed_id)
     return {"feed": report.feed_url, "new": report.new, "error": report.error, "item_errors": len(report.item_errors)}

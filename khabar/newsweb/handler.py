@@ -7,6 +7,7 @@ import re
 import socket
 import socketserver
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import formatdate, parsedate_to_datetime
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
 
 from khabar.newsweb import images
+from khabar.newsweb.faults import answer_before, transform_response
 from khabar.newsweb.feeds import CONTENT_TYPES, FEED_LIMIT, FeedEntry, render_feed
 from khabar.newsweb.outlets import OutletSpec, Publication
 from khabar.newsweb.templates import (
@@ -45,6 +47,7 @@ class OutletServer(ThreadingHTTPServer):
     def __init__(self, addr: tuple[str, int], handler: type[BaseHTTPRequestHandler], spec: OutletSpec):
         self.spec = spec
         self._conns: set[socket.socket] = set()
+        self._accepted_at: dict[socket.socket, float] = {}
         self._conns_lock = threading.Lock()
         super().__init__(addr, handler)
 
@@ -58,11 +61,19 @@ class OutletServer(ThreadingHTTPServer):
         sock, addr = super().get_request()
         with self._conns_lock:
             self._conns.add(sock)
+            # A new connection's first request arrives now; its handler thread may start later.
+            self._accepted_at[sock] = time.time()
         return sock, addr
+
+    def accepted_at(self, sock) -> float | None:
+        """When ``sock`` was accepted, the first time it is asked (then None: kept-alive requests)."""
+        with self._conns_lock:
+            return self._accepted_at.pop(sock, None)
 
     def shutdown_request(self, request) -> None:  # type: ignore[override]
         with self._conns_lock:
             self._conns.discard(request)
+            self._accepted_at.pop(request, None)
         super().shutdown_request(request)
 
     def close_connections(self) -> None:
@@ -112,6 +123,11 @@ class Router:
     def html(self, text: str, status: int = 200, last_modified: float | None = None) -> Response:
         return Response(status, HTML, text.encode("utf-8"), last_modified)
 
+    def path_kind(self, raw_path: str) -> str:
+        """"robots", "feed" or "page" (what fault scopes refer to)."""
+        path = unquote(urlsplit(raw_path).path or "/", encoding="utf-8", errors="replace")
+        return "robots" if path == "/robots.txt" else "feed" if path in self.feeds else "page"
+
     def not_found(self) -> Response:
         return self.html(render_404(PageContext(self.spec, self.base)), 404)
 
@@ -160,7 +176,8 @@ class Router:
             if not visible:
                 return self.not_found()
         items = [self.link(p) for p in reversed(visible[-40:])]
-        ctx = self.ctx(now, items=items, section=section,
+        lead = [self.link(p) for p in self.web.lead_items(self.spec.slug, now)] if not (section or tag) else []
+        ctx = self.ctx(now, items=items, section=section, lead=lead,
                        url=self.base + (self.spec.section_path(section) if section else "/"))
         last = self.web.when(visible[-1]) if visible else None
         return self.html(render_listing(ctx), last_modified=last)
@@ -227,12 +244,30 @@ def make_handler(web: NewsWeb, spec: OutletSpec) -> type[BaseHTTPRequestHandler]
             self._send(Response(405, "text/plain; charset=utf-8", b"method not allowed\n"), False)
 
         def _serve(self, head: bool) -> None:
-            web.log_request(f"{spec.ip}:{web.bound_port}", self.path)
+            host = f"{spec.ip}:{web.bound_port}"
+            web.log_request(host, self.path)
+            trace = web.traffic.begin(host, self.path, self.server.accepted_at(self.request))
+            self._answered: tuple[int, str] = (0, "")
             try:
-                resp = router.route(self.path, web.clock())
-            except Exception as exc:  # never kill the server thread
-                resp = Response(500, "text/plain; charset=utf-8", f"internal error: {exc!r}\n".encode())
-            self._send(resp, head)
+                kind = router.path_kind(self.path)
+                faults = web.faults.active(spec.slug, kind)
+                if faults:
+                    ctype = CONTENT_TYPES[spec.feed_format] if kind == "feed" else HTML
+
+                    def send(status: int, content_type: str, body: bytes, headers: dict) -> None:
+                        self._send(Response(status, content_type, body, headers=headers), head)
+
+                    if answer_before(self, faults, self.path, ctype, send):
+                        return
+                try:
+                    resp = router.route(self.path, web.clock())
+                except Exception as exc:  # never kill the server thread
+                    resp = Response(500, "text/plain; charset=utf-8", f"internal error: {exc!r}\n".encode())
+                if faults:
+                    resp = transform_response(resp, faults, kind)
+                self._send(resp, head, conditional=not any(f.kind == "no-conditional" for f in faults))
+            finally:
+                web.traffic.end(trace, *self._answered)
 
         def _not_modified(self, resp: Response, etag: str) -> bool:
             if resp.status != 200:
@@ -248,9 +283,11 @@ def make_handler(web: NewsWeb, spec: OutletSpec) -> type[BaseHTTPRequestHandler]
                     return False
             return False
 
-        def _send(self, resp: Response, head: bool) -> None:
+        def _send(self, resp: Response, head: bool, conditional: bool = True) -> None:
             etag = '"' + hashlib.md5(resp.body).hexdigest() + '"'  # noqa: S324 - not security
-            if self._not_modified(resp, etag):
+            self._answered = (resp.status, etag if resp.status == 200 else "")
+            if conditional and self._not_modified(resp, etag):
+                self._answered = (304, etag)
                 self.send_response(304)
                 self.send_header("ETag", etag)
                 self.send_header("Content-Length", "0")

@@ -16,6 +16,7 @@ import bisect
 import math
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -24,8 +25,11 @@ from typing import NamedTuple
 from urllib.parse import quote, unquote
 
 from khabar.newsweb.corpus import load_articles
+from khabar.newsweb.coverage import lead_choice
 from khabar.newsweb.outlets import OUTLETS, OutletSpec, Publication, build_schedule
+from khabar.newsweb.faults import FAULTS, OutletFaults, parse_fault_option
 from khabar.newsweb.handler import OutletServer, make_handler
+from khabar.newsweb.traffic import TrafficLog
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class PublishedItem:
     item_id: int  # outlet-local id used in the URL
     image_url: str = ""
     source_url: str = ""  # the original article's URL on farsnews.ir / varzesh3.com
+    event: str = ""  # ground truth of story clustering: the same for every outlet's version of one event
+    version: str = "original"  # "original" (first publication) or a coverage style, see newsweb.coverage
 
 
 class RequestRecord(NamedTuple):
@@ -79,13 +85,24 @@ class NewsWeb:
     """
 
     def __init__(self, seed: int = 1, rate: float = 6.0, port: int = 0, backlog: int = 20,
-                 data_path: Path | None = None, clock: Callable[[], float] = time.time):
+                 data_path: Path | None = None, clock: Callable[[], float] = time.time, coverage: bool = True,
+                 faults: dict[str, list[str]] | None = None, outlets: int | None = None, first_new_after: float = 1.0):
         self.seed, self.rate, self.port, self.backlog = seed, rate, port, backlog
         self.clock = clock
-        self.specs: tuple[OutletSpec, ...] = OUTLETS
+        self.faults = OutletFaults(faults)  # per-outlet misbehaviour, see faults.py
+        self.traffic = TrafficLog()  # every request with its answer, see traffic.py
+        if outlets:  # many generated outlets with bursty rates (the freshness benchmark), see many.py
+            from khabar.newsweb.many import bursty_schedule, generated_outlets
+
+            self.specs: tuple[OutletSpec, ...] = generated_outlets(outlets)
+            self.schedule: list[Publication] = bursty_schedule(
+                load_articles(data_path), self.specs, seed=seed, rate=rate, first_new_after=first_new_after)
+        else:
+            self.specs = OUTLETS
+            self.schedule = build_schedule(
+                load_articles(data_path), self.specs, seed=seed, rate=rate, backlog=backlog, coverage=coverage)
         self._specs = {s.slug: s for s in self.specs}
-        self.schedule: list[Publication] = build_schedule(
-            load_articles(data_path), self.specs, seed=seed, rate=rate, backlog=backlog)
+        self._event_size = Counter(p.article_id for p in self.schedule)
         self._by_outlet: dict[str, list[Publication]] = {s.slug: [] for s in self.specs}
         for p in self.schedule:
             self._by_outlet[p.outlet].append(p)  # schedule is sorted by offset
@@ -206,7 +223,18 @@ class NewsWeb:
             outlet=pub.outlet, url=self.url_of(pub), title=pub.title, lead=pub.lead, body=pub.body,
             category=pub.category, published=self.published_at(pub), article_id=pub.article_id,
             item_id=pub.item_id, image_url=self.image_url(pub), source_url=pub.article.source_url,
+            event=pub.article_id, version=pub.version,
         )
+
+    def lead_items(self, slug: str, now: float | None = None) -> list[Publication]:
+        """What the outlet shows in the lead slots of its homepage now (see ``coverage.lead_choice``)."""
+        t = self.clock() if now is None else now
+        visible = self.visible(slug, t)
+        return lead_choice([(p, t - self.when(p), self._event_size[p.article_id]) for p in visible[-60:]])
+
+    def leads(self, now: float | None = None) -> dict[str, list[str]]:
+        """Ground truth of prominence: outlet slug -> URLs in its homepage's lead slots now."""
+        return {s.slug: [self.url_of(p) for p in self.lead_items(s.slug, now)] for s in self.specs}
 
     def published(self) -> list[PublishedItem]:
         """Ground truth: everything published so far, oldest first."""
@@ -236,8 +264,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=8800, help="port of every outlet (default 8800; 0 = any free)")
     ap.add_argument("--backlog", type=int, default=20, help="items already published per outlet (default 20)")
     ap.add_argument("--quiet", action="store_true", help="do not print items as they are published")
+    ap.add_argument("--fault", action="append", default=[], metavar="SLUG=FAULT[,FAULT]",
+                    help="make an outlet misbehave, e.g. ava=slow:2,500@pages (repeatable); faults: " + ", ".join(FAULTS))
+    ap.add_argument("--outlets", type=int, default=None, help="generate this many outlets with bursty rates (see many.py)")
     args = ap.parse_args(argv)
-    web = NewsWeb(seed=args.seed, rate=args.rate, port=args.port, backlog=args.backlog)
+    try:
+        faults = dict(parse_fault_option(option) for option in args.fault)
+    except ValueError as exc:
+        ap.error(str(exc))
+    web = NewsWeb(seed=args.seed, rate=args.rate, port=args.port, backlog=args.backlog, faults=faults, outlets=args.outlets)
     try:
         web.start()
     except OSError as exc:

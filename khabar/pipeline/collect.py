@@ -19,15 +19,18 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from khabar.pipeline.extract import extract_article
 from khabar.pipeline.feeds import parse_feed
 from khabar.pipeline.fetch import Fetcher
-from khabar.pipeline.persian import normalize_display, normalize_html_text
+from khabar.pipeline.persian import normalize_display, prepare_html, prepare_text
 from khabar.pipeline.records import ArticleRecord, FeedItem, FeedRefresh
 from khabar.pipeline.sanitize import html_to_text, sanitize_html, text_to_html
 
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
+# Content types that are never a feed: not downloaded when a feed URL answers with one.
+NOT_FEED_PREFIXES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip", "application/x-")
 # Errors worth trying again at the next poll: the item is then not stored yet.
-TRANSIENT_ERRORS = {"timeout", "connect"}
+TRANSIENT_ERRORS = {"timeout", "connect", "dns"}
+TRANSIENT_STATUSES = {429, 500, 502, 503, 504}
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "yclid", "mc_cid", "mc_eid")
 
 # Words outlets use in item categories, mapped to the site's category slugs.
@@ -51,6 +54,14 @@ class FeedRequest:
     url: str
     etag: str = ""
     last_modified: str = ""
+
+
+def is_html_type(content_type: str) -> bool:
+    return content_type in HTML_TYPES
+
+
+def may_be_feed_type(content_type: str) -> bool:
+    return not content_type.startswith(NOT_FEED_PREFIXES)
 
 
 def canonical_url(url: str) -> str:
@@ -85,19 +96,22 @@ async def fetch_feeds(fetcher: Fetcher, feeds: list[FeedRequest]) -> list[FeedRe
 
 async def fetch_feed(fetcher: Fetcher, feed: FeedRequest) -> FeedRefresh:
     refresh = FeedRefresh(feed_url=feed.url, etag=feed.etag, last_modified=feed.last_modified)
-    fetched = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT)
+    fetched = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT,
+                                  accept_type=may_be_feed_type)
     refresh.fetch = fetched
     if fetched.not_modified:
-        refresh.not_modified = True
+        refresh.not_modified = True  # nothing changed: no parsing, no pages
         return refresh
     if fetched.error:
-        refresh.error = fetched.error
+        refresh.error, refresh.error_kind = fetched.error, fetched.error_kind
+        if fetched.error_kind == "content_type":
+            refresh.error = f"not a feed: {fetched.error}"
         return refresh
     refresh.etag = fetched.headers.get("etag", "")
     refresh.last_modified = fetched.headers.get("last-modified", "")
     refresh.parsed = await asyncio.to_thread(parse_feed, fetched.content, fetched.final_url or feed.url, fetched.headers)
     if refresh.parsed.error:
-        refresh.error = refresh.parsed.error
+        refresh.error, refresh.error_kind = refresh.parsed.error, "parse"
     elif refresh.parsed.warning:
         refresh.errors.append(refresh.parsed.warning)
     return refresh
@@ -116,6 +130,12 @@ async def build_records(fetcher: Fetcher, refresh: FeedRefresh, items: list[Feed
             refresh.errors.append(f"{item.url}: {problem}")
         if record is not None:
             refresh.records.append(record)
+        else:
+            refresh.deferred += 1
+    if refresh.deferred:
+        # Keep the old validators: the next poll must get the whole feed again, not a 304,
+        # or the deferred items would wait for the feed's next change.
+        refresh.etag, refresh.last_modified = "", ""
     return refresh
 
 
@@ -130,13 +150,14 @@ async def build_record(fetcher: Fetcher, item: FeedItem, now: datetime | None = 
         body_text = html_to_text(body_html)
         lead = summary_text
     else:
-        fetched = await fetcher.fetch(item.url, accept=PAGE_ACCEPT)
-        if fetched.error and fetched.error_kind in TRANSIENT_ERRORS:
+        fetched = await fetcher.fetch(item.url, accept=PAGE_ACCEPT, accept_type=is_html_type)
+        transient = fetched.error_kind in TRANSIENT_ERRORS or fetched.status in TRANSIENT_STATUSES or fetched.retry_after
+        if fetched.error and transient:
             return None, f"page not fetched, will retry: {fetched.error}"
-        if fetched.error:
-            problem = f"page not fetched: {fetched.error}"
-        elif fetched.content_type not in HTML_TYPES:
+        if fetched.error_kind == "content_type":
             problem = f"not an HTML page ({fetched.content_type}); the feed's summary is kept"
+        elif fetched.error:
+            problem = f"page not fetched: {fetched.error}"
         else:
             page = await asyncio.to_thread(extract_article, fetched.content, fetched.final_url or item.url, headers=fetched.headers)
             if not page.text:
@@ -148,9 +169,9 @@ async def build_record(fetcher: Fetcher, item: FeedItem, now: datetime | None = 
             fallback = html_to_text(item.content_html) or summary_text
             body_text, body_html = fallback, text_to_html(fallback)
             lead = summary_text
-    title = normalize_display(item.title or (page.title if page else ""))
-    lead = normalize_display(lead)
-    body_text = normalize_display(body_text)
+    title = prepare_text(item.title or (page.title if page else ""))
+    lead = prepare_text(lead)
+    body_text = prepare_text(body_text)
     if lead and body_text.startswith(lead):
         # The lead is shown on its own; do not repeat it as the body's first paragraph.
         rest = body_text[len(lead):].lstrip()
@@ -165,7 +186,7 @@ async def build_record(fetcher: Fetcher, item: FeedItem, now: datetime | None = 
         title=title[:500],
         lead=lead,
         body_text=body_text,
-        body_html=normalize_html_text(body_html),
+        body_html=prepare_html(body_html),
         image_url=(item.image_url or (page.image if page else ""))[:1000],
         published_at=published,
         guid=item.guid,

@@ -3,22 +3,41 @@
 ``parse_feed`` never raises: an unusable document gives a ``ParsedFeed`` with
 ``error`` set; a recoverable problem (feedparser's "bozo" flag with entries
 still found) gives ``warning``.
+
+The bytes are first decoded the way pages are (``decode.decode_html``: BOM,
+valid UTF-8, the HTTP charset, the XML declaration, else detection, which knows
+windows-1256) and handed to feedparser as UTF-8, so a Persian feed in
+windows-1256, or one whose declared charset is wrong, still reads as Persian.
+Items are kept once per link and once per GUID.
 """
 
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from khabar.pipeline.decode import decode_html
 from khabar.pipeline.records import FeedItem, ParsedFeed
 from khabar.pipeline.sanitize import html_to_text
 
 
 # feedparser flags these although the document itself is fine.
 _HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+
+_XML_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""", re.I)
+
+
+def utf8_document(content: bytes | str, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:
+    """The document re-encoded as UTF-8 (declaration and Content-Type saying so)."""
+    text = decode_html(content, headers) if isinstance(content, bytes) else content
+    data = _XML_ENCODING.sub(rb"\1\2utf-8\2", text.lstrip("\ufeff").encode("utf-8"), count=1)
+    media_type = headers.get("content-type", "").split(";")[0].strip() or "application/xml"
+    return data, {**headers, "content-type": f"{media_type}; charset=utf-8"}
 
 
 def _entry_datetime(entry) -> datetime | None:
@@ -72,7 +91,8 @@ def parse_feed(content: bytes | str, url: str = "", headers: dict[str, str] | No
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
     response_headers.setdefault("content-location", url)
     try:
-        parsed = feedparser.parse(content, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=True)
+        document, response_headers = utf8_document(content, response_headers)
+        parsed = feedparser.parse(document, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=True)
     except Exception as exc:  # feedparser is robust, but a parser must never take the crawl down
         result.error = f"feed could not be parsed: {type(exc).__name__}: {exc}"
         return result
@@ -94,15 +114,19 @@ def parse_feed(content: bytes | str, url: str = "", headers: dict[str, str] | No
         result.warning = f"feed has errors but was read: {problem}"
 
     seen: set[str] = set()
+    seen_guids: set[str] = set()
     for entry in parsed.entries:
         link = (entry.get("link") or "").strip()
         if not link:
             guid = (entry.get("id") or "").strip()
             link = guid if _is_web_url(guid) else ""
         link = urljoin(base, link) if link else ""
-        if not _is_web_url(link) or link in seen:
-            continue
+        guid = (entry.get("id") or "").strip()
+        if not _is_web_url(link) or link in seen or (guid and guid in seen_guids):
+            continue  # a reader shows an item once, however often the feed repeats its link or GUID
         seen.add(link)
+        if guid:
+            seen_guids.add(guid)
         title = html_to_text(entry.get("title", "")).replace("\n", " ").strip()
         summary = entry.get("summary", "") or ""
         content_html = _entry_content(entry)

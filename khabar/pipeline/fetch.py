@@ -1,70 +1,140 @@
-"""Polite asynchronous HTTP fetching with httpx.
+"""Polite, defensive asynchronous HTTP fetching with httpx.
 
 ``Fetcher.fetch`` never raises for network or HTTP trouble: it returns a
-``FetchResult`` whose ``error`` says what went wrong in plain words. It limits
-concurrent connections per host, caps response size while streaming, sends
-conditional-GET headers, names the project in its User-Agent and (unless
-allowed) refuses hosts that resolve to private or loopback addresses.
+``FetchResult`` whose ``error`` says what went wrong in plain words and whose
+``error_kind`` classifies it (``records.ERROR_KINDS``). For every request, in order:
+
+1. robots.txt of the host is obeyed (``robots.py``; cached, Crawl-delay honoured);
+2. a slot on the host is taken from the ``Politeness`` object (at most N
+   connections and a minimum gap per host, shared by every worker when the
+   caller passes the database-backed one) and given back afterwards, with a
+   pause when the server sent ``Retry-After`` on 429/503;
+3. the connection goes to a resolved address checked at connect time
+   (``address_guard.py``: no loopback/private/link-local/multicast unless allowed);
+4. connect, read and total timeouts apply; the body is decoded while streaming
+   with a size cap that also stops gzip/deflate bombs (``bounded_body.py``);
+5. at most ``max_redirects`` redirects are followed, loops detected; each hop
+   is checked against its own host's robots.txt and politeness;
+6. anti-bot challenge pages are recognised (``antibot.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
+import ssl
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
 
+from khabar.pipeline.address_guard import AddressCheck, BlockedAddress, DNSLookupFailed, Resolver, guarded_transport
+from khabar.pipeline.antibot import detect_wall
+from khabar.pipeline.bounded_body import ACCEPT_ENCODING, BadCompression, BodyTooLarge, UnsupportedEncoding, read_bounded
+from khabar.pipeline.politeness import HostPaused, LocalPoliteness, Politeness, retry_after_seconds
 from khabar.pipeline.records import FetchResult
+from khabar.pipeline.robots import MAX_ROBOTS_BYTES, MemoryRobotsCache, RobotsCache, RobotsRecord, RobotsRules, RobotsVerdict
 
 DEFAULT_USER_AGENT = "KhabarBot/0.1 (+https://github.com/khabar-news/khabar; Persian news aggregator)"
+MAX_HOST_PAUSE = 3600.0  # a Retry-After longer than this pauses the feed, not the whole host
+_WALL_SNIFF_BYTES = 65536
+_HTML_LIKE = ("text/html", "application/xhtml+xml", "")
 
 
 @dataclass
 class FetchPolicy:
     user_agent: str = DEFAULT_USER_AGENT
-    timeout: float = 20.0  # seconds, for connect, read and the whole request
+    timeout: float = 20.0  # seconds allowed between two reads
+    connect_timeout: float | None = None  # default: min(timeout, 10)
+    total_timeout: float | None = None  # one request from connect to last byte; default: 2 × timeout
     max_bytes: int = 5 * 1024 * 1024
-    per_host: int = 2
+    per_host: int = 2  # connections at once to one host
+    min_gap: float = 1.0  # seconds between two requests to one host
     max_redirects: int = 5
     allow_private: bool = False
+    obey_robots: bool = True
+
+    @property
+    def connect(self) -> float:
+        return self.connect_timeout if self.connect_timeout is not None else min(self.timeout, 10.0)
+
+    @property
+    def total(self) -> float:
+        return self.total_timeout if self.total_timeout is not None else 2 * self.timeout
 
 
-class BlockedAddress(Exception):
+class TotalTimeout(Exception):
     pass
 
 
-def check_public_host(host: str) -> None:
-    """Raise BlockedAddress when ``host`` resolves to a non-public address."""
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise httpx.ConnectError(f"DNS lookup failed for {host}: {exc.strerror}") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global or address.is_multicast:
-            raise BlockedAddress(f"{host} resolves to the non-public address {address}")
+def _is_tls_failure(exc: BaseException) -> bool:
+    seen = 0
+    while exc is not None and seen < 6:
+        if isinstance(exc, ssl.SSLError) or "SSL" in str(exc) or "CERTIFICATE" in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+def classify_error(exc: BaseException, policy: FetchPolicy) -> tuple[str, str]:
+    """(readable message, error kind) for an exception raised while fetching."""
+    if isinstance(exc, DNSLookupFailed):
+        return str(exc), "dns"
+    if isinstance(exc, HostPaused):
+        return str(exc), "http"
+    if isinstance(exc, BlockedAddress):
+        return f"refused: {exc}", "blocked"
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"timed out connecting after {policy.connect:g} s", "timeout"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out after {policy.timeout:g} s without data", "timeout"
+    if isinstance(exc, (TotalTimeout, asyncio.TimeoutError)):
+        return f"timed out: no complete answer within {policy.total:g} s", "timeout"
+    if isinstance(exc, BodyTooLarge):
+        return str(exc), "too_large"
+    if isinstance(exc, (UnsupportedEncoding, BadCompression)):
+        return str(exc), "encoding"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return str(exc), "redirect"
+    if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+        return f"invalid URL: {exc}", "url"
+    if isinstance(exc, httpx.ConnectError) and _is_tls_failure(exc):
+        return f"TLS failure: {exc}", "tls"
+    if isinstance(exc, (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        return f"connection failed: {exc or type(exc).__name__}", "connect"
+    return f"HTTP failure: {exc or type(exc).__name__}", "connect"
 
 
 class Fetcher:
-    """One shared httpx client with a per-host connection limit. Use as ``async with``."""
+    """One shared httpx client with robots.txt, politeness and address checks. Use as ``async with``."""
 
-    def __init__(self, policy: FetchPolicy | None = None):
+    def __init__(self, policy: FetchPolicy | None = None, *, politeness: Politeness | None = None,
+                 robots_cache: RobotsCache | None = None, resolver: Resolver | None = None,
+                 is_allowed: AddressCheck | None = None, clock: Callable[[], float] = time.time):
         self.policy = policy or FetchPolicy()
-        self._host_limits: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(self.policy.per_host))
+        self.politeness = politeness or LocalPoliteness(self.policy.per_host, self.policy.min_gap)
+        self.robots_cache = robots_cache or MemoryRobotsCache()
+        self.clock = clock
+        self._resolver, self._is_allowed = resolver, is_allowed
+        # In-process gate in front of the (possibly shared) politeness: no busy waiting on one host.
+        self._gates: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(self.policy.per_host))
+        self._rules: dict[str, RobotsRules] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._client: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> "Fetcher":
         p = self.policy
         self._client = httpx.AsyncClient(
-            headers={"User-Agent": p.user_agent, "Accept-Language": "fa,en;q=0.5"},
-            timeout=httpx.Timeout(p.timeout, connect=min(p.timeout, 10.0)),
+            headers={"User-Agent": p.user_agent, "Accept-Language": "fa,en;q=0.5", "Accept-Encoding": ACCEPT_ENCODING},
+            timeout=httpx.Timeout(p.timeout, connect=p.connect, pool=None),
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            transport=guarded_transport(
+                allow_private=p.allow_private, resolver=self._resolver, is_allowed=self._is_allowed,
+                limits=httpx.Limits(max_connections=512, max_keepalive_connections=128, keepalive_expiry=30),
+            ),
             trust_env=False,
         )
         return self
@@ -74,8 +144,10 @@ class Fetcher:
             await self._client.aclose()
             self._client = None
 
-    async def fetch(self, url: str, *, etag: str = "", last_modified: str = "", accept: str = "*/*") -> FetchResult:
-        started = time.monotonic()
+    async def fetch(self, url: str, *, etag: str = "", last_modified: str = "", accept: str = "*/*",
+                    accept_type: Callable[[str], bool] | None = None, max_bytes: int | None = None,
+                    check_robots: bool = True) -> FetchResult:
+        """GET ``url``. ``accept_type(content_type)`` False: the body is not read (``content_type`` error)."""
         result = FetchResult(url=url, final_url=url)
         headers = {"Accept": accept}
         if etag:
@@ -83,23 +155,51 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         try:
-            await asyncio.wait_for(self._follow(url, headers, result), timeout=self.policy.timeout * 2)
-        except (asyncio.TimeoutError, httpx.TimeoutException):
-            result.error, result.error_kind = f"timed out after {self.policy.timeout:g} s", "timeout"
-        except BlockedAddress as exc:
-            result.error, result.error_kind = f"refused: {exc}", "blocked"
-        except httpx.TooManyRedirects as exc:
-            result.error, result.error_kind = str(exc), "redirect"
-        except httpx.InvalidURL as exc:
-            result.error, result.error_kind = f"invalid URL: {exc}", "url"
-        except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-            result.error, result.error_kind = f"connection failed: {exc or type(exc).__name__}", "connect"
-        except httpx.HTTPError as exc:
-            result.error, result.error_kind = f"HTTP failure: {exc or type(exc).__name__}", "connect"
-        result.elapsed = time.monotonic() - started
+            await self._follow(url, headers, result, accept_type, max_bytes or self.policy.max_bytes,
+                               check_robots and self.policy.obey_robots)
+        except Exception as exc:  # every failure becomes a readable result
+            result.error, result.error_kind = classify_error(exc, self.policy)
+            result.content = b""
+            if isinstance(exc, HostPaused):
+                result.retry_after = exc.seconds
         return result
 
-    async def _follow(self, url: str, headers: dict[str, str], result: FetchResult) -> None:
+    # -- robots.txt --------------------------------------------------------------
+    async def robots_verdict(self, url: str) -> RobotsVerdict:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc.lower()}"
+        return (await self._robots_rules(origin)).verdict(url)
+
+    async def _robots_rules(self, origin: str) -> RobotsRules:
+        rules = self._rules.get(origin)
+        if rules is not None and rules.record.is_fresh(self.clock()):
+            return rules
+        async with self._robots_locks[origin]:  # concurrent fetches of one host share one lookup
+            rules = self._rules.get(origin)
+            if rules is not None and rules.record.is_fresh(self.clock()):
+                return rules
+            record = await self.robots_cache.load(origin)
+            if record is None or not record.is_fresh(self.clock()):
+                record = await self._download_robots(origin)
+                await self.robots_cache.save(origin, record)
+            rules = self._rules[origin] = RobotsRules(origin, record, self.policy.user_agent)
+            return rules
+
+    async def _download_robots(self, origin: str) -> RobotsRecord:
+        fetched = await self.fetch(origin + "/robots.txt", accept="text/plain, */*;q=0.5", max_bytes=MAX_ROBOTS_BYTES,
+                                   check_robots=False)
+        now = self.clock()
+        if fetched.error_kind == "too_large":
+            return RobotsRecord(200, "", now)  # Google reads the first 500 KiB; we read none and allow
+        if fetched.error and fetched.status:  # an HTTP status (404, 503, a wall's 403…)
+            return RobotsRecord(fetched.status, "", now, fetched.error, fetched.error_kind or "http")
+        if fetched.error:
+            return RobotsRecord(0, "", now, fetched.error, fetched.error_kind or "connect")
+        return RobotsRecord(fetched.status, fetched.content.decode("utf-8", errors="replace"), now)
+
+    # -- requests ------------------------------------------------------------------
+    async def _follow(self, url: str, headers: dict[str, str], result: FetchResult,
+                      accept_type: Callable[[str], bool] | None, max_bytes: int, check_robots: bool) -> None:
         assert self._client is not None, "use Fetcher inside 'async with'"
         seen: set[str] = set()
         for _hop in range(self.policy.max_redirects + 1):
@@ -109,37 +209,82 @@ class Fetcher:
             if url in seen:
                 raise httpx.TooManyRedirects(f"redirect loop at {url}")
             seen.add(url)
-            if not self.policy.allow_private:
-                await asyncio.get_running_loop().run_in_executor(None, check_public_host, parts.hostname)
-            async with self._host_limits[parts.netloc.lower()]:
-                async with self._client.stream("GET", url, headers=headers) as response:
-                    result.final_url = str(response.url)
-                    result.status = response.status_code
-                    result.headers = {k.lower(): v for k, v in response.headers.items()}
-                    if response.is_redirect and "location" in response.headers:
-                        url = str(response.url.join(response.headers["location"]))
-                        continue
-                    if response.status_code == 304:
-                        result.not_modified = True
-                        return
-                    if response.status_code >= 400:
-                        reason = response.reason_phrase or ""
-                        result.error, result.error_kind = f"HTTP {response.status_code} {reason}".strip(), "http"
-                        return
-                    declared = response.headers.get("content-length", "")
-                    if declared.isdigit() and int(declared) > self.policy.max_bytes:
-                        result.error, result.error_kind = self._too_large(), "too_large"
-                        return
-                    chunks, size = [], 0
-                    async for chunk in response.aiter_bytes():
-                        size += len(chunk)
-                        if size > self.policy.max_bytes:
-                            result.error, result.error_kind = self._too_large(), "too_large"
-                            return
-                        chunks.append(chunk)
-                    result.content = b"".join(chunks)
+            crawl_delay = 0.0
+            if check_robots:
+                verdict = await self.robots_verdict(url)
+                if not verdict.allowed:
+                    result.final_url = url
+                    result.error, result.error_kind = verdict.reason, verdict.error_kind
                     return
+                crawl_delay = verdict.crawl_delay
+            next_url = await self._one_request(url, parts.netloc.lower(), headers, result, accept_type, max_bytes, crawl_delay)
+            if next_url is None:
+                return
+            url = next_url
         raise httpx.TooManyRedirects(f"more than {self.policy.max_redirects} redirects")
 
-    def _too_large(self) -> str:
-        return f"response larger than {self.policy.max_bytes // 1024} KiB"
+    async def _one_request(self, url: str, host: str, headers: dict[str, str], result: FetchResult,
+                           accept_type: Callable[[str], bool] | None, max_bytes: int, crawl_delay: float) -> str | None:
+        async with self._gates[host]:
+            result.waited += await self.politeness.acquire(host, min_gap=crawl_delay)
+            started, sent_at = time.monotonic(), time.time()
+            pause = 0.0
+            try:
+                next_url = await asyncio.wait_for(self._exchange(url, headers, result, accept_type, max_bytes),
+                                                  self.policy.total)
+                if result.retry_after:
+                    pause = min(result.retry_after, MAX_HOST_PAUSE)
+                return next_url
+            except asyncio.TimeoutError as exc:
+                raise TotalTimeout() from exc
+            finally:
+                result.elapsed += time.monotonic() - started
+                await self.politeness.release(host, pause=pause, sent_at=sent_at)
+
+    async def _exchange(self, url: str, headers: dict[str, str], result: FetchResult,
+                        accept_type: Callable[[str], bool] | None, max_bytes: int) -> str | None:
+        """One GET; returns the next URL for a redirect, else None with ``result`` filled."""
+        assert self._client is not None
+        async with self._client.stream("GET", url, headers=headers) as response:
+            result.final_url = str(response.url)
+            result.status = response.status_code
+            result.headers = {k.lower(): v for k, v in response.headers.items()}
+            encoding = response.headers.get("content-encoding", "")
+            if response.is_redirect and "location" in response.headers:
+                return str(response.url.join(response.headers["location"]))
+            if response.status_code == 304:
+                result.not_modified = True
+                return None
+            if response.status_code >= 400:
+                head = await self._read_head(response, encoding)
+                if response.status_code in (429, 503):
+                    result.retry_after = retry_after_seconds(response.headers.get("retry-after", ""))
+                wall = detect_wall(response.status_code, result.headers, head)
+                reason = f"HTTP {response.status_code} {response.reason_phrase or ''}".strip()
+                if wall:
+                    result.error, result.error_kind = f"blocked by an anti-bot wall ({wall}; {reason})", "antibot"
+                else:
+                    wait = f"; asked to retry after {result.retry_after:.0f} s" if result.retry_after else ""
+                    result.error, result.error_kind = reason + wait, "http"
+                return None
+            if accept_type is not None and not accept_type(result.content_type):
+                result.error, result.error_kind = f"not fetched: content type {result.content_type or 'unknown'}", "content_type"
+                return None
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_bytes and not encoding:
+                raise BodyTooLarge(f"response larger than {max_bytes // 1024} KiB")
+            body = await read_bounded(response.aiter_raw(), encoding, max_bytes)
+            if result.content_type in _HTML_LIKE:
+                wall = detect_wall(response.status_code, result.headers, body[:_WALL_SNIFF_BYTES])
+                if wall:
+                    result.error, result.error_kind = f"blocked by an anti-bot wall ({wall}; HTTP {response.status_code})", "antibot"
+                    return None
+            result.content = body
+            return None
+
+    async def _read_head(self, response: httpx.Response, encoding: str) -> bytes:
+        """The start of an error answer's body (to recognise a wall); problems just end it."""
+        try:
+            return await read_bounded(response.aiter_raw(), encoding, _WALL_SNIFF_BYTES, truncate=True)
+        except (UnsupportedEncoding, BadCompression, httpx.HTTPError):
+            return b""

@@ -6,6 +6,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 
+# What went wrong, in classes an operator can act on (``FetchResult.error_kind``, ``Feed.error_kind``).
+ERROR_KINDS = {
+    "dns": "DNS lookup failed",
+    "tls": "TLS (certificate or handshake) failure",
+    "timeout": "timed out",
+    "connect": "connection failed or reset",
+    "http": "HTTP error status",
+    "antibot": "blocked by an anti-bot wall",
+    "robots": "disallowed by robots.txt",
+    "parse": "not a readable feed",
+    "too_large": "response too large",
+    "encoding": "bad or unsupported compression",
+    "redirect": "too many redirects or a redirect loop",
+    "blocked": "non-public address refused",
+    "url": "invalid URL",
+    "content_type": "unexpected content type",
+    "internal": "a crawler error (a bug or a database failure), logged with its traceback",
+}
+
+
 @dataclass
 class FetchResult:
     """What one HTTP GET produced. ``error`` is set instead of raising."""
@@ -16,9 +36,11 @@ class FetchResult:
     headers: dict[str, str] = field(default_factory=dict)
     content: bytes = b""
     error: str | None = None  # readable message, e.g. "HTTP 404 Not Found"
-    error_kind: str | None = None  # "timeout", "http", "connect", "too_large", "content_type", "blocked", ...
+    error_kind: str | None = None  # one of ERROR_KINDS
     not_modified: bool = False
-    elapsed: float = 0.0
+    elapsed: float = 0.0  # seconds spent on the network (waits for politeness not included)
+    waited: float = 0.0  # seconds spent waiting for the host's turn (politeness)
+    retry_after: float | None = None  # seconds the server asked us to wait (429/503 Retry-After)
 
     @property
     def ok(self) -> bool:
@@ -119,7 +141,9 @@ class FeedRefresh:
     records: list[ArticleRecord] = field(default_factory=list)
     new_items: list[FeedItem] = field(default_factory=list)  # items not stored yet
     errors: list[str] = field(default_factory=list)  # per-item problems (the feed itself was fine)
+    deferred: int = 0  # new items whose page failed transiently: not stored, tried again next time
     error: str | None = None  # the feed could not be fetched or parsed
+    error_kind: str | None = None  # one of ERROR_KINDS
     etag: str = ""
     last_modified: str = ""
     not_modified: bool = False

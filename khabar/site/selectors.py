@@ -6,17 +6,22 @@ Kept apart from the views so a later ranking step can replace one list
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, timezone as dt_timezone
 
-from django.db.models import Count, F, Window
+from django.db.models import Case, Count, F, FloatField, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from khabar.news.models import Article, Category
+from khabar.site.models import ArticleDailyViews
+from khabar.site.page_cache import cached_value
 
 HOME_ITEMS_PER_CATEGORY = 6
 SIDEBAR_ITEMS = 10
 IMPORTANT_ITEMS = 10
+RELATED_ITEMS = 8
+LIST_DEFERRED = ("body_html", "body_text")
+SIDEBAR_CACHE_SECONDS = 60
 # The home page ranks a recent window first (one query over few rows); only the
 # categories still short of items are asked again over a wider window. At most
 # len(HOME_WINDOWS) queries, whatever the number of categories or articles.
@@ -27,6 +32,11 @@ def visible_articles():
     return Article.objects.visible().select_related("source", "category")
 
 
+def listed_articles():
+    """Visible articles for lists: a republished copy shown once (with its original), no long body columns."""
+    return visible_articles().originals().defer(*LIST_DEFERRED)
+
+
 def latest_by_category(categories: list[Category], per_category: int = HOME_ITEMS_PER_CATEGORY, now=None) -> dict[int, list[Article]]:
     """The newest ``per_category`` visible articles of each category, newest first."""
     now = now or timezone.now()
@@ -35,7 +45,7 @@ def latest_by_category(categories: list[Category], per_category: int = HOME_ITEM
     for window in HOME_WINDOWS:
         if not pending:
             break
-        qs = visible_articles().filter(category__in=pending)
+        qs = Article.objects.visible().filter(category__in=pending)
         if window is not None:
             qs = qs.filter(published_at__gte=now - window)
         ranked = (
@@ -49,9 +59,14 @@ def latest_by_category(categories: list[Category], per_category: int = HOME_ITEM
             .filter(row__lte=per_category)
             .order_by("category_id", "row")
         )
+        # The window runs over (id, category) only; the few winners are then loaded whole.
+        ids = list(ranked.values_list("id", flat=True))
+        loaded = listed_articles().in_bulk(ids)
         found: dict[int, list[Article]] = {pk: [] for pk in pending}
-        for article in ranked:
-            found[article.category_id].append(article)
+        for article_id in ids:
+            article = loaded.get(article_id)
+            if article is not None:
+                found[article.category_id].append(article)
         result.update(found)
         pending = [pk for pk in pending if len(result[pk]) < per_category]
     return result
@@ -59,25 +74,47 @@ def latest_by_category(categories: list[Category], per_category: int = HOME_ITEM
 
 def latest(category: Category | None = None):
     """Newest first; a queryset, for pagination."""
-    qs = visible_articles()
+    qs = listed_articles()
     if category is not None:
         qs = qs.filter(category=category)
     return qs.latest_first()
 
 
-def top_articles():
-    """The /top/ page. For now the newest articles of every category (a later step ranks stories)."""
-    return visible_articles().latest_first()
+def latest_of_source(source) -> "QuerySet[Article]":
+    """An outlet's visible articles, newest first (index article_source_latest_idx)."""
+    return listed_articles().filter(source=source).latest_first()
+
+
+def top_articles(limit: int = 50):
+    """«در صدر رسانه‌ها» as articles (e.g. the /top/ feed): each top story's central article, most important first.
+
+    Before any story exists (a fresh instance), the newest articles.
+    """
+    from khabar.site.story_selectors import story_representatives, top_stories
+
+    items = story_representatives(list(top_stories()[:limit]))
+    return items if items else visible_articles().latest_first()
 
 
 def important_in_category(category: Category, limit: int = IMPORTANT_ITEMS, exclude_pk: int | None = None) -> list[Article]:
-    """«مهم‌ترین اخبار <category>»: recent items of the category, one per story."""
+    """«مهم‌ترین اخبار <category>»: the category's most important stories now, one article each
+    (the story's central article, with ``story_reason``), topped up with its newest items, one per story."""
+    from khabar.site.story_selectors import ranked_stories, story_representatives
+
+    stories = ranked_stories(category=category)
+    if exclude_pk is not None:
+        stories = stories.exclude(pk__in=Article.objects.filter(pk=exclude_pk).values("story_id"))
+    items = story_representatives(list(stories[:limit]))
+    if len(items) == limit:
+        return items
     qs = visible_articles().filter(category=category).latest_first()
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
-    items: list[Article] = []
-    seen_stories: set[int] = set()
+    seen_stories = {a.story_id for a in items}
+    seen_articles = {a.pk for a in items}
     for article in qs[: limit * 4]:
+        if article.pk in seen_articles:
+            continue
         if article.story_id is not None:
             if article.story_id in seen_stories:
                 continue
@@ -88,14 +125,48 @@ def important_in_category(category: Category, limit: int = IMPORTANT_ITEMS, excl
     return items
 
 
+def _views_in_window(days: int, now, limit: int, exclude: set[int]) -> list[tuple[int, float]]:
+    """(article id, views) of the last ``days`` × 24 hours, most viewed first.
+
+    Views are stored per UTC day, so the window is today, the ``days - 1`` days before,
+    and the share of the day before those that still lies inside the window
+    (a sliding-window estimate: that day's views × the part of it not yet slid past).
+    """
+    today = now.date()
+    first = today - timedelta(days=days)
+    elapsed = (now - now.replace(hour=0, minute=0, second=0, microsecond=0)).total_seconds() / 86400
+    score = Sum(
+        Case(
+            When(day=first, then=F("count") * Value(1.0 - elapsed)),
+            default=F("count") * Value(1.0),
+            output_field=FloatField(),
+        )
+    )
+    rows = (
+        ArticleDailyViews.objects.filter(day__gte=first, article__hidden=False)
+        .exclude(article_id__in=exclude)
+        .values("article_id")
+        .annotate(views=score)
+        .filter(views__gt=0)
+        .order_by("-views", "-article_id")[:limit]
+    )
+    return [(row["article_id"], row["views"]) for row in rows]
+
+
 def most_viewed(limit: int = SIDEBAR_ITEMS, now=None) -> list[Article]:
-    """«پربازدیدها»: most viewed of the last 24 hours, topped up from the last 7 days."""
-    now = now or timezone.now()
-    base = visible_articles().filter(view_count__gt=0).order_by("-view_count", "-published_at", "-id")
-    items = list(base.filter(published_at__gte=now - timedelta(hours=24))[:limit])
-    if len(items) < limit:
-        week = base.filter(published_at__gte=now - timedelta(days=7), published_at__lt=now - timedelta(hours=24))
-        items += list(week[: limit - len(items)])
+    """«پربازدیدها»: most viewed in the last 24 hours, topped up from the last 7 days."""
+    now = (now or timezone.now()).astimezone(dt_timezone.utc)
+    ranked = _views_in_window(1, now, limit, set())
+    if len(ranked) < limit:
+        ranked += _views_in_window(7, now, limit - len(ranked), {aid for aid, _ in ranked})
+    if not ranked:
+        return []
+    articles = listed_articles().in_bulk([aid for aid, _ in ranked])
+    items = []
+    for aid, views in ranked:
+        if aid in articles:
+            articles[aid].recent_views = round(views)
+            items.append(articles[aid])
     return items
 
 
@@ -103,7 +174,7 @@ def most_discussed(limit: int = SIDEBAR_ITEMS, now=None) -> list[Article]:
     """«پربحث‌ترین‌ها»: most approved comments written in the last 7 days."""
     now = now or timezone.now()
     return list(
-        visible_articles()
+        listed_articles()
         .filter(comments__approved=True, comments__created_at__gte=now - timedelta(days=7))
         .annotate(comment_total=Count("comments"))
         .order_by("-comment_total", "-published_at", "-id")[:limit]
@@ -114,8 +185,20 @@ def approved_comments(article: Article):
     return article.comments.filter(approved=True).order_by("created_at", "id")
 
 
+def related_articles(article: Article, limit: int = RELATED_ITEMS) -> list[Article]:
+    """Other articles of the same story when the article has one, else the newest of its category."""
+    if article.story_id is not None:
+        qs = listed_articles().filter(story_id=article.story_id)
+    elif article.category_id is not None:
+        qs = listed_articles().filter(category_id=article.category_id)
+    else:
+        return []
+    return list(qs.exclude(pk=article.pk).latest_first()[:limit])
+
+
 def sidebar() -> dict:
-    return {"most_viewed": most_viewed(), "most_discussed": most_discussed()}
+    """The «پربازدیدها» and «پربحث‌ترین‌ها» boxes; shared by every page, so cached for a minute."""
+    return cached_value("sidebar", lambda: {"most_viewed": most_viewed(), "most_discussed": most_discussed()}, SIDEBAR_CACHE_SECONDS)
 
 
 __all__ = [
@@ -123,8 +206,11 @@ __all__ = [
     "important_in_category",
     "latest",
     "latest_by_category",
+    "latest_of_source",
+    "listed_articles",
     "most_discussed",
     "most_viewed",
+    "related_articles",
     "sidebar",
     "top_articles",
     "visible_articles",

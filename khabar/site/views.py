@@ -1,33 +1,23 @@
-"""The reader's pages: home, category, top stories, article (with comments) and the static pages."""
+"""The reader's list pages: home, categories, latest news and outlets (and /top/, owned by the stories step).
+
+The article page is in ``article_views``, the footer pages in ``page_views``.
+"""
 
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import F
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_safe
 
 from khabar.news.models import Article, Category
 from khabar.site import selectors
-from khabar.site.forms import CommentForm
+from khabar.site.page_cache import cached_page
+from khabar.site.pagination import PER_PAGE, paginate
+from khabar.sources.models import Source
 
-PER_PAGE = 30
-COMMENT_SENT_PARAM = "comment"
-COMMENT_SENT_VALUE = "sent"
-
-_BOT_RE = re.compile(r"bot|crawler|spider|crawling", re.I)
-
-STATIC_PAGES = {
-    "about": ("site/pages/about.html", "درباره‌ما"),
-    "contact": ("site/pages/contact.html", "تماس با ما"),
-    "advertising": ("site/pages/advertising.html", "تبلیغات"),
-    "privacy": ("site/pages/privacy.html", "حفظ حریم شخصی"),
-}
+__all__ = ["PER_PAGE", "canonical", "category", "home", "latest", "source", "top"]
 
 
 def canonical(request, path: str, page_number: int | None = None) -> str:
@@ -40,6 +30,15 @@ def canonical(request, path: str, page_number: int | None = None) -> str:
     return request.build_absolute_uri(path)
 
 
+def feed_links(title: str, name: str, *args) -> list[dict]:
+    """The RSS and Atom <link rel="alternate"> of a page (feeds named feed_<name>_rss / _atom)."""
+    return [{
+        "title": title,
+        "rss": reverse(f"site:feed_{name}_rss", args=args),
+        "atom": reverse(f"site:feed_{name}_atom", args=args),
+    }]
+
+
 def _categories(request) -> list[Category]:
     # Shared with the nav context processor, so the page asks the database once.
     cached = getattr(request, "_khabar_categories", None)
@@ -50,25 +49,11 @@ def _categories(request) -> list[Category]:
 
 
 def _paginate(request, queryset):
-    paginator = Paginator(queryset, PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-    return page, page_range
+    return paginate(request, queryset)
 
 
-def is_countable_view(request) -> bool:
-    """A human reading the page: not a bot, not a speculative prefetch, not HEAD."""
-    if request.method != "GET":
-        return False
-    if _BOT_RE.search(request.headers.get("User-Agent", "")):
-        return False
-    for header in ("Purpose", "Sec-Purpose", "X-Purpose", "X-Moz"):
-        if "prefetch" in request.headers.get(header, "").lower():
-            return False
-    return True
-
-
-@require_GET
+@require_safe
+@cached_page
 def home(request):
     categories = _categories(request)
     by_category = selectors.latest_by_category(categories)
@@ -78,11 +63,13 @@ def home(request):
         "sections": sections,
         "has_news": has_news,
         "canonical_url": canonical(request, reverse("site:home")),
+        "feed_links": feed_links("خبر: آخرین اخبار", "latest"),
         **selectors.sidebar(),
     })
 
 
-@require_GET
+@require_safe
+@cached_page
 def category(request, slug: str):
     categories = _categories(request)
     current = next((c for c in categories if c.slug == slug), None)
@@ -96,67 +83,57 @@ def category(request, slug: str):
         "page_range": page_range,
         "important": selectors.important_in_category(current),
         "canonical_url": canonical(request, current.get_absolute_url(), page.number),
+        "feed_links": feed_links(f"خبر: اخبار {current.name}", "category", current.slug),
         **selectors.sidebar(),
     })
 
 
 @require_GET
 def top(request):
-    page, page_range = _paginate(request, selectors.top_articles())
+    """«مهم‌ترین خبرها در صدر رسانه‌ها»: stories ranked by how many outlets cover them now and how prominently."""
+    from khabar.site.story_selectors import attach_outlets, top_stories
+
+    page, page_range = _paginate(request, top_stories())
+    stories = attach_outlets(list(page.object_list))
+    latest_page = None
+    if not stories:  # no story yet (a fresh instance): the newest articles
+        page, page_range = _paginate(request, selectors.top_articles())
+        latest_page = page
     return render(request, "site/top.html", {
         "page_obj": page,
         "page_range": page_range,
+        "stories": stories,
+        "latest_page": latest_page,
         "canonical_url": canonical(request, reverse("site:top"), page.number),
+        "feed_links": feed_links("خبر: مهم‌ترین خبرها در صدر رسانه‌ها", "top"),
         **selectors.sidebar(),
     })
 
 
-def _article_or_404(pk: int) -> Article:
-    return get_object_or_404(selectors.visible_articles(), pk=pk)
 
-
-def _render_article(request, article: Article, form: CommentForm, status: int = 200):
-    important = selectors.important_in_category(article.category, exclude_pk=article.pk) if article.category_id else []
-    return render(request, "site/article.html", {
-        "article": article,
-        "current_category": article.category,
-        "important": important,
-        "comments": list(selectors.approved_comments(article)),
-        "form": form,
-        "comment_sent": request.GET.get(COMMENT_SENT_PARAM) == COMMENT_SENT_VALUE,
-        "canonical_url": canonical(request, article.get_absolute_url()),
+@require_safe
+@cached_page
+def latest(request):
+    page, page_range = _paginate(request, selectors.latest())
+    return render(request, "site/latest.html", {
+        "page_obj": page,
+        "page_range": page_range,
+        "canonical_url": canonical(request, reverse("site:latest"), page.number),
+        "feed_links": feed_links("خبر: آخرین اخبار", "latest"),
         **selectors.sidebar(),
-    }, status=status)
+    })
 
 
-@require_GET
-def article(request, pk: int):
-    item = _article_or_404(pk)
-    if is_countable_view(request):
-        Article.objects.filter(pk=item.pk).update(view_count=F("view_count") + 1)
-    return _render_article(request, item, CommentForm())
-
-
-@require_POST
-def comment(request, pk: int):
-    item = _article_or_404(pk)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        return _render_article(request, item, form, status=400)
-    if not form.is_spam:
-        form.save(item)
-    url = f"{item.get_absolute_url()}?{COMMENT_SENT_PARAM}={COMMENT_SENT_VALUE}#comments"
-    return HttpResponseRedirect(url)
-
-
-@require_GET
-def static_page(request, page: str):
-    if page not in STATIC_PAGES:
-        raise Http404
-    template, title = STATIC_PAGES[page]
-    return render(request, template, {
-        "page_title": title,
-        "page": page,
-        "contact_email": getattr(settings, "KHABAR_CONTACT_EMAIL", ""),
-        "canonical_url": canonical(request, reverse(f"site:{page}")),
+@require_safe
+@cached_page
+def source(request, slug: str):
+    outlet = get_object_or_404(Source, slug=slug)
+    page, page_range = _paginate(request, selectors.latest_of_source(outlet))
+    return render(request, "site/source.html", {
+        "source": outlet,
+        "feeds": list(outlet.feeds.select_related("category").order_by("url")),
+        "page_obj": page,
+        "page_range": page_range,
+        "canonical_url": canonical(request, reverse("site:source", args=[outlet.slug]), page.number),
+        **selectors.sidebar(),
     })

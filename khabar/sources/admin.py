@@ -1,13 +1,14 @@
 from django.contrib import admin
+from django.utils import timezone
 
-from khabar.sources.models import Feed, Source
+from khabar.sources.models import Feed, Host, Source
 
 
 class FeedInline(admin.TabularInline):
     model = Feed
     extra = 0
-    fields = ("url", "category", "active", "next_check_at", "error_streak", "last_error")
-    readonly_fields = ("next_check_at", "error_streak", "last_error")
+    fields = ("url", "category", "active", "next_check_at", "error_streak", "error_kind", "last_error")
+    readonly_fields = ("next_check_at", "error_streak", "error_kind", "last_error")
 
 
 @admin.register(Source)
@@ -19,9 +20,28 @@ class SourceAdmin(admin.ModelAdmin):
     inlines = [FeedInline]
 
 
+@admin.action(description="Resume polling (paused or failing feeds are checked now)")
+def resume_polling(modeladmin, request, queryset):
+    now = timezone.now()
+    for feed in queryset:
+        feed.resume(now)
+        feed.save()
+
+
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
-    list_display = ("url", "source", "category", "active", "last_success_at", "error_streak", "next_check_at")
-    list_filter = ("active", "source", "category")
+    list_display = ("url", "source", "category", "status", "error_kind", "last_success_at", "error_streak",
+                    "next_check_at", "next_check_reason")
+    list_filter = ("active", "error_kind", ("paused_at", admin.EmptyFieldListFilter), "source", "category")
     search_fields = ("url", "source__name", "last_error")
-    readonly_fields = ("etag", "last_modified", "last_checked_at", "last_success_at", "last_error_at", "items_seen")
+    actions = [resume_polling]
+    readonly_fields = ("host", "etag", "last_modified", "last_checked_at", "last_success_at", "last_fetch_seconds",
+                       "last_status", "error_kind", "last_error", "last_error_at", "failing_since", "paused_at",
+                       "next_check_reason", "claimed_at", "items_seen")
+
+
+@admin.register(Host)
+class HostAdmin(admin.ModelAdmin):
+    list_display = ("name", "requests", "last_request_at", "next_allowed_at", "pause_reason")
+    search_fields = ("name",)
+    readonly_fields = ("name", "requests", "last_request_at", "next_allowed_at", "pause_reason")

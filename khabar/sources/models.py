@@ -1,12 +1,20 @@
-"""Source (an outlet) and Feed (one of its RSS/Atom/RDF feeds)."""
+"""Source (an outlet), Feed (one of its RSS/Atom/RDF feeds), and the crawler's shared state.
+
+``Host``, ``HostSlot`` and ``RobotsFile`` are what every worker process shares
+to be polite to one host (``khabar/crawler/hosts.py``); ``CrawlerProcess`` is a
+running worker's heartbeat, so that the work of a dead one is recovered
+(``khabar/crawler/recovery.py``).
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from khabar.pipeline.health import feed_status
 
 
 class Source(models.Model):
@@ -30,27 +38,38 @@ class FeedQuerySet(models.QuerySet):
     def due(self, now=None):
         """Active feeds of active sources whose next check time has come (Miniflux's scheduler query)."""
         now = now or timezone.now()
-        return self.filter(active=True, source__active=True, next_check_at__lte=now).order_by("next_check_at", "id")
+        return self.filter(active=True, source__active=True, paused_at__isnull=True,
+                           next_check_at__lte=now).order_by("next_check_at", "id")
 
 
 class Feed(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="feeds")
     url = models.URLField("نشانی خوراک", max_length=1000, unique=True)
+    host = models.CharField(max_length=255, blank=True, db_index=True, editable=False,
+                            help_text="host[:port] of the URL (politeness and polling floors are per host).")
     title = models.CharField(max_length=300, blank=True)
     category = models.ForeignKey(
         "news.Category", null=True, blank=True, on_delete=models.SET_NULL,
         help_text="Category of the items this feed carries (a hint; items may say otherwise).",
     )
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(default=True, help_text="Off: disabled by an operator.")
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
-    check_interval = models.PositiveIntegerField(default=300, help_text="Seconds between two checks.")
+    check_interval = models.PositiveIntegerField(
+        default=0, help_text="0: adaptive (from the feed's publishing rhythm); else a fixed number of seconds between checks.")
     next_check_at = models.DateTimeField(default=timezone.now, db_index=True)
+    next_check_reason = models.CharField(max_length=300, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="Set while a worker has the check in hand.")
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
+    last_fetch_seconds = models.FloatField(null=True, blank=True, help_text="Seconds the last answer took.")
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True, help_text="HTTP status of the last answer.")
     error_streak = models.PositiveIntegerField(default=0)
+    error_kind = models.CharField(max_length=20, blank=True, help_text="Class of the last error: dns, tls, timeout, http, antibot, parse, robots, …")
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
+    failing_since = models.DateTimeField(null=True, blank=True, help_text="First error of the current streak.")
+    paused_at = models.DateTimeField(null=True, blank=True, help_text="Set when failing too long; cleared to resume.")
     items_seen = models.PositiveIntegerField(default=0, help_text="Articles stored from this feed.")
 
     objects = FeedQuerySet.as_manager()
@@ -64,37 +83,71 @@ class Feed(models.Model):
     def __str__(self) -> str:
         return self.url
 
-    @property
-    def host(self) -> str:
-        return urlsplit(self.url).netloc.lower()
+    def save(self, *args, **kwargs):
+        self.host = urlsplit(self.url).netloc.lower()[:255]
+        if kwargs.get("update_fields") is not None and "url" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "host"}
+        super().save(*args, **kwargs)
 
     @property
     def status(self) -> str:
-        if not self.active:
-            return "paused"
-        if self.error_streak:
-            return "failing"
-        if self.last_success_at is None:
-            return "new"
-        return "ok"
+        return feed_status(active=self.active, paused=self.paused_at is not None, error_streak=self.error_streak,
+                           last_success_at=self.last_success_at, last_fetch_seconds=self.last_fetch_seconds,
+                           slow_after=settings.KHABAR_SLOW_FEED_SECONDS)
 
-    def record_success(self, *, etag: str = "", last_modified: str = "", new_items: int = 0, now=None) -> None:
-        now = now or timezone.now()
-        self.etag = etag[:500]
-        self.last_modified = last_modified[:100]
-        self.last_checked_at = now
-        self.last_success_at = now
+    def resume(self, now=None) -> None:
+        """Poll a paused feed again, now."""
+        self.paused_at = None
+        self.failing_since = None
         self.error_streak = 0
-        self.last_error = ""
-        self.items_seen += new_items
-        self.next_check_at = now + timedelta(seconds=self.check_interval)
+        self.next_check_at = now or timezone.now()
+        self.next_check_reason = "resumed by an operator"
 
-    def record_error(self, message: str, *, now=None) -> None:
-        """Remember a failure with a readable message; back off exponentially (capped at 6 h)."""
-        now = now or timezone.now()
-        self.last_checked_at = now
-        self.error_streak += 1
-        self.last_error = message[:2000]
-        self.last_error_at = now
-        backoff = min(self.check_interval * (2 ** min(self.error_streak - 1, 10)), 6 * 3600)
-        self.next_check_at = now + timedelta(seconds=backoff)
+
+class Host(models.Model):
+    """One host (``host[:port]``) as every crawler process sees it: when it may be contacted next."""
+
+    name = models.CharField(max_length=255, unique=True)
+    last_request_at = models.DateTimeField(null=True, blank=True, help_text="The last request, by any worker.")
+    next_allowed_at = models.DateTimeField(default=timezone.now, help_text="No request before this (Retry-After pause).")
+    pause_reason = models.CharField(max_length=200, blank=True)
+    requests = models.PositiveBigIntegerField(default=0, help_text="Requests sent to this host, all workers together.")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HostSlot(models.Model):
+    """One request in flight to a host. Expires by itself if its holder dies."""
+
+    host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="slots")
+    holder = models.CharField(max_length=100, db_index=True, help_text="The crawler process holding it.")
+    taken_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+
+class RobotsFile(models.Model):
+    """The last answer to ``<origin>/robots.txt`` (shared cache; refreshed daily)."""
+
+    origin = models.CharField(max_length=300, unique=True, help_text="scheme://host[:port]")
+    status = models.PositiveSmallIntegerField(default=0, help_text="HTTP status; 0 = host not reached.")
+    text = models.TextField(blank=True)
+    fetched_at = models.DateTimeField()
+    error = models.TextField(blank=True)
+    error_kind = models.CharField(max_length=20, blank=True)
+
+    def __str__(self) -> str:
+        return self.origin
+
+
+class CrawlerProcess(models.Model):
+    """A running ``khabar worker`` (or demo/run) process, with its heartbeat."""
+
+    name = models.CharField(max_length=64, unique=True, help_text="Prefix of its task-worker ids.")
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    heartbeat_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -89,6 +89,7 @@ class PageContext:
     related: list[Link] = field(default_factory=list)
     latest: list[Link] = field(default_factory=list)
     items: list[Link] = field(default_factory=list)  # home / section listing
+    lead: list[Link] = field(default_factory=list)  # the homepage's lead slots (most prominent items)
     section: str | None = None  # category slug of a section page
     now: datetime | None = None  # server time of the request (aware UTC)
 
@@ -244,3 +245,14 @@ def nav_items(ctx: PageContext) -> list[tuple[str, str]]:
     items += [(CATEGORIES[c], ctx.section_url(c)) for c in ctx.spec.categories]
     items.append(("تماس با ما", ctx.base + "/contact"))
     return items
+
+
+def lead_section(ctx: PageContext) -> str:
+    """The homepage's lead slots: ``<section class="lead" data-slot="lead">``, one link per slot."""
+    if not ctx.lead:
+        return ""
+    c = ctx.spec.css
+    rows = "".join(
+        f'<div class="{c}-lead-item" data-slot="lead"><h2><a href="{esc(lk.href)}">{esc(lk.title)}</a></h2>'
+        f'<p>{esc(lk.lead)}</p></div>' for lk in ctx.lead)
+    return f'<section class="lead {c}-top-news" data-slot="lead">{rows}</section>\n'

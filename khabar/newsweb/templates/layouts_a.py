@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from khabar.newsweb.corpus import CATEGORIES
 from khabar.newsweb.templates.common import (
-    PageContext, ad_block, esc, fake_comments, head, iso, link_list, nav_items, page,
+    PageContext, ad_block, esc, fake_comments, head, iso, lead_section, link_list, nav_items, page,
     paragraphs_html, share_links, tags_html,
 )
 
@@ -23,7 +23,7 @@ class Layout:
     def listing(self, ctx: PageContext) -> str:
         title = ctx.spec.name + (f" - {ctx.cat_label}" if ctx.section else f" | {ctx.spec.tagline}")
         h = head(ctx, title, ctx.spec.tagline)
-        return page(ctx, h, self.chrome(ctx, self.listing_main(ctx)), f"{ctx.spec.css}-home")
+        return page(ctx, h, self.chrome(ctx, lead_section(ctx) + self.listing_main(ctx)), f"{ctx.spec.css}-home")
 
     def simple(self, ctx: PageContext, title: str, text: str) -> str:
         main = f'<div class="{ctx.spec.css}-static"><h1>{esc(title)}</h1><p>{esc(text)}</p></div>'

@@ -1,0 +1,174 @@
+"""Reading outlets' homepages on a slow schedule: which stored articles sit in their lead slots.
+
+Every ``KHABAR_FRONT_PAGE_INTERVAL`` seconds (default 300) each active source
+with a homepage is read once; the links in its lead block
+(``khabar.pipeline.stories.front_pages``) that are stored articles of that
+source become ``FrontPageLead`` sightings: extended while the article stays
+there, a new sighting when it comes back later. The stories concerned are
+re-ranked (prominence: outlets leading with a story now, outlet-hours in lead
+slots).
+
+How it is started: ``check_front_pages_if_due()`` is cheap when nothing is due
+(a query or two). Long-running processes run it from the scheduler: either the
+scheduler loop calls ``enqueue_front_pages_if_due()`` (the work then runs as
+``refresh_front_pages_task`` on a task worker), or a ``FrontPageService``
+thread runs next to the ``CrawlService``. It must not run inside a feed
+refresh (e.g. from an ``articles_stored`` receiver): it takes host slots of
+the shared politeness that the refresh may be holding.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from khabar.news.models import Article, FrontPageCheck, FrontPageLead
+from khabar.news.story_ranking import rerank
+from khabar.pipeline.collect import canonical_url, is_html_type
+from khabar.pipeline.stories.front_pages import lead_links
+from khabar.sources.models import Source
+
+log = logging.getLogger("khabar.crawler")
+
+
+def interval() -> timedelta:
+    return timedelta(seconds=float(getattr(settings, "KHABAR_FRONT_PAGE_INTERVAL", 300)))
+
+
+@dataclass
+class FrontPageReport:
+    checked: int = 0
+    failed: int = 0
+    leads: int = 0  # lead links that are stored articles
+    reranked: int = 0
+    errors: dict[str, str] = field(default_factory=dict)  # homepage -> message
+
+
+def claim_due(now=None, limit: int = 200) -> list[FrontPageCheck]:
+    """Due homepage checks, moved one interval ahead so that no other process takes them."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        sources = Source.objects.filter(active=True).exclude(homepage="")
+        missing = sources.exclude(front_page_check__isnull=False).values_list("pk", flat=True)
+        FrontPageCheck.objects.bulk_create([FrontPageCheck(source_id=pk, next_check_at=now) for pk in missing],
+                                           ignore_conflicts=True)
+        due = list(FrontPageCheck.objects.filter(next_check_at__lte=now, source__active=True)
+                   .exclude(source__homepage="").select_related("source")
+                   .select_for_update(skip_locked=True, of=("self",)).order_by("next_check_at", "pk")[:limit])
+        FrontPageCheck.objects.filter(pk__in=[c.pk for c in due]).update(next_check_at=now + interval())
+    return due
+
+
+def is_due(now=None) -> bool:
+    now = now or timezone.now()
+    sources = Source.objects.filter(active=True).exclude(homepage="")
+    return (FrontPageCheck.objects.filter(next_check_at__lte=now, source__in=sources).exists()
+            or sources.filter(front_page_check__isnull=True).exists())
+
+
+def _fetch_homepages(urls: list[str]):
+    # Through the crawler's shared politeness (per-host gap and connections, robots.txt) like every request.
+    from khabar.crawler.refresh import fetch_politely
+
+    return fetch_politely(urls, accept="text/html,*/*;q=0.5", accept_type=is_html_type)
+
+
+def check_front_pages(checks: list[FrontPageCheck], now=None) -> FrontPageReport:
+    """Read the given homepages now and record their lead articles; re-rank the stories concerned."""
+    now = now or timezone.now()
+    report = FrontPageReport()
+    if not checks:
+        return report
+    fetched = _fetch_homepages([c.source.homepage for c in checks])
+    seen: list[tuple[int, int]] = []  # (source, article)
+    for check, result in zip(checks, fetched):
+        report.checked += 1
+        check.last_checked_at = now
+        if result.error:
+            report.failed += 1
+            check.last_error = result.error[:2000]
+            report.errors[check.source.homepage] = result.error
+            check.leads_found = 0
+            continue
+        html = result.content.decode("utf-8", errors="replace")
+        urls = [canonical_url(u) for u in lead_links(html, result.final_url or check.source.homepage)]
+        found = dict(Article.objects.filter(source_id=check.source_id, url__in=urls).values_list("url", "pk"))
+        check.last_error, check.leads_found = "", len(found)
+        seen.extend((check.source_id, found[u]) for u in urls if u in found)
+    FrontPageCheck.objects.bulk_update(checks, ["last_checked_at", "last_error", "leads_found"])
+    report.leads = len(seen)
+    touched = _record_sightings(seen, now)
+    report.reranked = rerank(touched, now=now)
+    return report
+
+
+def _record_sightings(seen: list[tuple[int, int]], now) -> set[int]:
+    """Extend or start sightings; returns the stories whose prominence may have changed."""
+    continuous = now - interval() * 2.5
+    with transaction.atomic():
+        recent = {(s, a): pk for pk, s, a in FrontPageLead.objects.filter(last_seen_at__gte=continuous)
+                  .values_list("pk", "source_id", "article_id")}
+        extend = [recent[key] for key in seen if key in recent]
+        FrontPageLead.objects.filter(pk__in=extend).update(last_seen_at=now)
+        FrontPageLead.objects.bulk_create([FrontPageLead(source_id=s, article_id=a, first_seen_at=now, last_seen_at=now)
+                                           for s, a in dict.fromkeys(seen) if (s, a) not in recent])
+    articles = {a for _, a in seen} | {a for _, a in recent}
+    return set(Article.objects.filter(pk__in=articles, story__isnull=False).values_list("story_id", flat=True))
+
+
+def check_front_pages_if_due(now=None) -> FrontPageReport | None:
+    """Read the homepages that are due, if any (cheap when none is)."""
+    if not is_due(now):
+        return None
+    report = check_front_pages(claim_due(now), now)
+    log.info("homepages: %d read, %d failed, %d lead articles, %d stories re-ranked",
+             report.checked, report.failed, report.leads, report.reranked)
+    return report
+
+
+@task()
+def refresh_front_pages_task() -> dict:
+    report = check_front_pages_if_due() or FrontPageReport()
+    return {"checked": report.checked, "failed": report.failed, "leads": report.leads}
+
+
+def enqueue_front_pages_if_due(now=None) -> bool:
+    """For the scheduler loop: queue one homepage round when one is due."""
+    if not is_due(now):
+        return False
+    refresh_front_pages_task.enqueue()
+    return True
+
+
+class FrontPageService:
+    """A thread that reads the due homepages every ``tick`` seconds (start/stop like ``CrawlService``)."""
+
+    def __init__(self, tick: float = 30.0):
+        self.tick = tick
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="khabar-front-pages", daemon=True)
+
+    def start(self) -> "FrontPageService":
+        self._thread.start()
+        return self
+
+    def _loop(self) -> None:
+        from django.db import close_old_connections, connections
+
+        while not self._stop.wait(self.tick):
+            try:
+                close_old_connections()
+                check_front_pages_if_due()
+            except Exception:  # never let the thread die
+                log.exception("reading the homepages failed; trying again in %.0f s", self.tick)
+        connections.close_all()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout)

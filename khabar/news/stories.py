@@ -1,0 +1,218 @@
+"""Stories at the Django edge: assign stored articles to stories, persist merges and ranking.
+
+``assign_stories(article_ids)`` runs after new articles are committed (the
+``articles_stored`` receiver, see ``apps.py``). It feeds them, oldest first,
+to this process's ``StoryClusterer`` (``khabar.pipeline.stories``), then
+stores each article's story, near-duplicate link and signature, applies
+merges (``Story.merged_into``; the absorbed story's articles move over) and
+refreshes the touched stories' counts, headline and ranking.
+
+The clusterer lives in memory and is a cache of the database: it is built
+lazily for the time window from stored centroids and signatures (no text is
+re-read), and several processes stay consistent through ``StoryIndexState``:
+a batch runs in one transaction holding that row's lock, bumps its
+``generation`` and stamps what it changed with it (``Story.revision``); a
+process that finds a newer generation first reads the stories changed since
+its own. After an error the in-memory index is dropped and rebuilt.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from khabar.news.models import Article, Story, StoryIndexState
+from khabar.news.story_ranking import refresh_stories
+from khabar.pipeline.stories.clustering import (
+    ClusteringConfig, StoryClusterer, StoryDocument, pack_centroid, unpack_centroid,
+)
+from khabar.pipeline.stories.near_duplicates import NearDuplicateIndex
+from khabar.sources.models import Source
+
+log = logging.getLogger("khabar.stories")
+REBUILD_AFTER_CHANGES = 5000  # more stories changed elsewhere than this: rebuild rather than catch up
+
+
+def window() -> timedelta:
+    return timedelta(hours=float(getattr(settings, "KHABAR_STORY_WINDOW_HOURS", 72)))
+
+
+def _ts(dt: datetime) -> float:
+    return dt.timestamp()
+
+
+@dataclass
+class StoryBatch:
+    """What one ``assign_stories`` call did."""
+
+    assigned: int = 0
+    new_stories: int = 0
+    duplicates: int = 0
+    merges: list[tuple[int, int]] = field(default_factory=list)
+    touched: set[int] = field(default_factory=set)
+
+
+class StoryIndex:
+    """This process's clusterer, kept in step with the database."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.clusterer: StoryClusterer | None = None
+        self.generation = -1
+        self.epoch = ""
+
+    def reset(self) -> None:
+        self.clusterer, self.generation, self.epoch = None, -1, ""
+
+    # -- building and catching up -----------------------------------------------------
+    def _new_clusterer(self) -> StoryClusterer:
+        config = ClusteringConfig(window_hours=window().total_seconds() / 3600.0)
+        return StoryClusterer(config, new_story_id=_create_story)
+
+    def sync(self, state: StoryIndexState) -> StoryClusterer:
+        """The clusterer, up to date with ``state.generation`` (call under the state row's lock)."""
+        if self.clusterer is None or state.epoch != self.epoch or state.generation < self.generation:
+            self._build()
+            self.epoch = state.epoch
+        elif state.generation != self.generation:
+            changed = Story.objects.filter(revision__gt=self.generation)
+            if changed.count() > REBUILD_AFTER_CHANGES:
+                self._build()
+            else:
+                self._catch_up(changed)
+        self.generation = state.generation
+        assert self.clusterer is not None
+        return self.clusterer
+
+    def _build(self) -> None:
+        clusterer = self._new_clusterer()
+        horizon = timezone.now() - window()
+        stories = Story.objects.current().filter(last_published_at__gte=horizon).exclude(centroid=b"")
+        self._restore(clusterer, stories.values_list("pk", "centroid", "article_count", "first_published_at", "last_published_at"),
+                      Article.objects.filter(story__in=stories))
+        merged = Story.objects.filter(merged_into__isnull=False, last_published_at__gte=horizon)
+        for absorbed, into in merged.values_list("pk", "merged_into_id"):
+            clusterer.apply_merge(absorbed, into)
+        self.clusterer = clusterer
+        log.info("stories index built: %d stories, %d articles in the window", len(clusterer.stories), len(clusterer.story_of))
+
+    def _catch_up(self, changed) -> None:
+        clusterer = self.clusterer
+        assert clusterer is not None
+        current = []
+        for pk, into in changed.values_list("pk", "merged_into_id"):
+            if into:
+                clusterer.apply_merge(pk, into)
+            else:
+                current.append(pk)
+        rows = Story.objects.filter(pk__in=current).exclude(centroid=b"")
+        articles = Article.objects.filter(story_id__in=current, published_at__gte=timezone.now() - window())
+        self._restore(clusterer, rows.values_list("pk", "centroid", "article_count", "first_published_at", "last_published_at"),
+                      articles)
+
+    @staticmethod
+    def _restore(clusterer: StoryClusterer, story_rows, articles) -> None:
+        names = dict(Source.objects.values_list("pk", "name"))
+        by_story: dict[int, set[str]] = {}
+        rows = list(articles.filter(story__isnull=False).order_by("published_at", "id").values_list(
+            "pk", "story_id", "source_id", "minhash", "published_at", "duplicate_of_id"))
+        for _, story_id, source_id, *_ in rows:
+            by_story.setdefault(story_id, set()).update(
+                StoryClusterer.source_keys(str(source_id), names.get(source_id, "")))
+        for pk, centroid, count, first, last in story_rows:
+            if first is None or last is None:
+                continue
+            clusterer.restore_story(pk, unpack_centroid(centroid), count, _ts(first), _ts(last), by_story.get(pk, set()))
+        for pk, story_id, _, minhash, published, duplicate_of in rows:
+            if pk in clusterer.story_of:
+                continue
+            if minhash:
+                signature, size = NearDuplicateIndex.from_bytes(minhash)
+                clusterer.restore_article(pk, story_id, signature, size, _ts(published), duplicate_of)
+            else:
+                clusterer.story_of[pk] = story_id
+
+
+INDEX = StoryIndex()
+
+
+def _create_story() -> int:
+    now = timezone.now()
+    return Story.objects.create(created_at=now, updated_at=now).pk
+
+
+def _document(article: Article) -> StoryDocument:
+    return StoryDocument(
+        id=article.pk, source=str(article.source_id), title=article.title, lead=article.lead,
+        body=article.body_text, published=_ts(article.published_at), source_name=article.source.name,
+    )
+
+
+def assign_stories(article_ids: list[int]) -> StoryBatch:
+    """Put the given stored articles (those without a story yet) into stories; persist everything."""
+    batch = StoryBatch()
+    if not article_ids:
+        return batch
+    with INDEX.lock:
+        try:
+            with transaction.atomic():
+                state, _ = StoryIndexState.objects.select_for_update().get_or_create(pk=1)
+                clusterer = INDEX.sync(state)
+                generation = state.generation + 1
+                articles = list(Article.objects.filter(pk__in=article_ids, story__isnull=True)
+                                .select_related("source").order_by("published_at", "id"))
+                assignments = [clusterer.add(_document(a)) for a in articles]
+                _persist(clusterer, articles, assignments, generation, batch)
+                state.generation, state.updated_at = generation, timezone.now()
+                state.save(update_fields=["generation", "updated_at"])
+            INDEX.generation = generation
+        except BaseException:
+            INDEX.reset()  # the memory may hold decisions that were rolled back
+            raise
+    return batch
+
+
+def _persist(clusterer: StoryClusterer, articles: list[Article], assignments, generation: int, batch: StoryBatch) -> None:
+    for article, a in zip(articles, assignments):
+        article.story_id = clusterer.resolve(a.story_id)
+        article.duplicate_of_id = a.duplicate_of
+        article.minhash = a.signature
+        batch.new_stories += a.new_story
+        batch.duplicates += a.duplicate_of is not None
+        batch.merges.extend(a.merged)
+    Article.objects.bulk_update(articles, ["story", "duplicate_of", "minhash"], batch_size=200)
+    batch.assigned = len(articles)
+    for article, a in zip(articles, assignments):
+        if a.reroot is not None:  # published before the group's head: it is the original
+            Article.objects.filter(Q(pk=a.reroot) | Q(duplicate_of_id=a.reroot)).update(duplicate_of_id=article.pk)
+    for absorbed, _ in batch.merges:
+        into = clusterer.resolve(absorbed)
+        Article.objects.filter(story_id=absorbed).update(story_id=into)
+        Story.objects.filter(merged_into_id=absorbed).update(merged_into_id=into)
+        Story.objects.filter(pk=absorbed).update(merged_into_id=into, revision=generation, score=0.0,
+                                                 updated_at=timezone.now())
+    batch.touched = {clusterer.resolve(a.story_id) for a in assignments}
+    centroids = {sid: pack_centroid(clusterer.stories[sid].centroid()) for sid in batch.touched if sid in clusterer.stories}
+    refresh_stories(batch.touched, revision=generation, centroids=centroids, weighter=clusterer.weighter)
+
+
+def assign_pending(limit: int = 2000) -> StoryBatch:
+    """Cluster recent articles that have no story yet (e.g. a receiver failed earlier)."""
+    horizon = timezone.now() - window()
+    ids = list(Article.objects.filter(story__isnull=True, published_at__gte=horizon)
+               .order_by("published_at", "id").values_list("pk", flat=True)[:limit])
+    return assign_stories(ids)
+
+
+def on_articles_stored(sender, article_ids: list[int], **kwargs) -> None:
+    """Receiver of ``articles_stored`` (connected in ``NewsConfig.ready``)."""
+    batch = assign_stories(article_ids)
+    log.info("stories: %d article(s) assigned, %d new stories, %d near-duplicates, %d merges",
+             batch.assigned, batch.new_stories, batch.duplicates, len(batch.merges))

@@ -1,0 +1,11 @@
+"""The stories step in plain Python: near-duplicates, online story clustering, ranking (see docs/stories.md).
+
+* ``text_features``: folded tokens, TF-IDF vectors and shingles of an article;
+* ``near_duplicates``: ``NearDuplicateIndex`` (MinHash LSH, datasketch);
+* ``clustering``: ``StoryClusterer``, the online, incremental clustering;
+* ``ranking``: ``story_importance``, "at the top of the media";
+* ``front_pages``: ``lead_links``, the lead slots of a homepage;
+* ``summary``: a story's headline and the headlines its outlets used;
+* ``evaluation``, ``offline``, ``commands``: B-cubed and the ``khabar cluster`` /
+  ``khabar eval-clusters`` commands.
+"""

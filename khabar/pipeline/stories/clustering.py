@@ -1,0 +1,355 @@
+"""Online story clustering: each new article joins the story it is about, or starts one.
+
+``StoryClusterer.add(doc)`` decides in one pass, in arrival order, and never
+revisits a decision except by merging two stories:
+
+1. A near-duplicate of an earlier article (``NearDuplicateIndex``) joins that
+   article's story.
+2. Otherwise the article's TF-IDF vector is compared with the *centroids* of
+   the candidate stories (never with single members, so stories do not chain
+   from one article to the next). Candidates come from an inverted index of
+   each story's heaviest terms, only stories active within the time window
+   (default 72 h), at most ``candidates`` of them: the cost of one article is
+   bounded whatever the number of stories.
+3. An article that credits an outlet (``به نقل از …``) whose article is in a
+   candidate story gets a small bonus towards that story (the attribution chain).
+4. It joins the most similar story at or above ``threshold``, else starts a
+   new one. If a second story is also that close and the two centroids are
+   alike (``merge_threshold``), the smaller story is merged into the larger;
+   the merged story keeps its id and redirects (``resolve``).
+
+A centroid is the sum of its members' unit vectors, cut to its
+``centroid_terms`` heaviest terms: the story may grow and shift over days,
+but only as far as its members as a whole do. The same input in the same
+order gives the same stories.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import Counter, deque
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from itertools import chain
+
+import numpy as np
+
+from khabar.pipeline.search_keys import search_tokens
+from khabar.pipeline.stories.near_duplicates import NearDuplicate, NearDuplicateIndex
+from khabar.pipeline.stories.text_features import ArticleFeatures, TermWeighter
+
+HOUR = 3600.0
+_GENERIC_NAME_WORDS = frozenset(search_tokens("خبرگزاری روزنامه پایگاه خبری سایت شبکه"))
+
+
+@dataclass
+class ClusteringConfig:
+    threshold: float = 0.3  # cosine similarity to a story's centroid needed to join it
+    merge_threshold: float = 0.55  # centroid similarity at which two stories are one
+    window_hours: float = 72.0  # a story takes new articles while its last one is this recent
+    centroid_terms: int = 64  # terms kept in a centroid (bounds memory and drift)
+    indexed_terms: int = 12  # a story's heaviest terms in the candidate index
+    query_terms: int = 12  # an article's heaviest terms used to find candidates
+    postings_per_term: int = 64  # the most recent stories kept per index term
+    candidates: int = 40  # stories compared exactly per article
+    attribution_bonus: float = 0.08
+    near_duplicate_threshold: float = 0.6
+    near_duplicate_containment: float = 0.85
+    near_duplicate_window_hours: float = 24.0  # copies follow their original within hours
+
+    @classmethod
+    def topics(cls) -> ClusteringConfig:
+        """Coarser stories: one per topic (e.g. every article about one team or one crisis), not per event."""
+        return cls(threshold=0.12)
+
+
+def pack_centroid(terms: dict[int, float]) -> bytes:
+    """A centroid as bytes (term ids, then weights), for storage."""
+    ids = np.array(list(terms), dtype=np.uint32)
+    return ids.tobytes() + np.array([terms[t] for t in ids.tolist()], dtype=np.float32).tobytes()
+
+
+def unpack_centroid(data: bytes) -> dict[int, float]:
+    data = bytes(data)
+    n = len(data) // 8
+    ids = np.frombuffer(data[: 4 * n], dtype=np.uint32)
+    weights = np.frombuffer(data[4 * n: 8 * n], dtype=np.float32)
+    return dict(zip(ids.tolist(), weights.tolist()))
+
+
+@dataclass
+class StoryDocument:
+    """An article as the stories step sees it (plain data)."""
+
+    id: Hashable
+    source: str  # the outlet's key (slug or id)
+    title: str
+    lead: str = ""
+    body: str = ""
+    published: float = 0.0  # Unix seconds
+    source_name: str = ""  # the outlet's name as readers know it (for attribution chains)
+
+
+@dataclass
+class Assignment:
+    """Where ``add`` put one article."""
+
+    doc_id: Hashable
+    story_id: int
+    new_story: bool
+    similarity: float  # to the chosen story's centroid (1.0 for a near-duplicate)
+    duplicate_of: Hashable | None = None  # the earliest article it nearly copies
+    duplicate_similarity: float = 0.0
+    merged: list[tuple[int, int]] = field(default_factory=list)  # (absorbed story, into story)
+    signature: bytes = b""  # near-duplicate signature, to store with the article (NearDuplicateIndex.to_bytes)
+    reroot: Hashable | None = None  # this article is older than the group's head: that head now duplicates it
+
+
+class StoryState:
+    """One story in memory: a sparse centroid and what ranking and merging need."""
+
+    __slots__ = ("id", "ids", "weights", "norm", "size", "first", "last", "sources", "indexed")
+
+    def __init__(self, story_id: int, published: float):
+        self.id = story_id
+        self.ids = np.zeros(0, dtype=np.uint32)
+        self.weights = np.zeros(0, dtype=np.float32)
+        self.norm = 0.0
+        self.size = 0
+        self.first = self.last = published
+        self.sources: set[str] = set()  # outlet keys and folded outlet names
+        self.indexed: set[int] = set()
+
+    def centroid(self) -> dict[int, float]:
+        return dict(zip(self.ids.tolist(), self.weights.tolist()))
+
+    def set_centroid(self, terms: dict[int, float], keep: int) -> None:
+        top = sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:keep]
+        self.ids = np.array([t for t, _ in top], dtype=np.uint32)
+        self.weights = np.array([w for _, w in top], dtype=np.float32)
+        self.norm = float(np.sqrt(np.dot(self.weights, self.weights))) or 1.0
+
+
+def _folded_name(name: str) -> frozenset[str]:
+    return frozenset(search_tokens(name)) - _GENERIC_NAME_WORDS
+
+
+class StoryClusterer:
+    """Online, incremental story clustering (see the module doc)."""
+
+    def __init__(self, config: ClusteringConfig | None = None, weighter: TermWeighter | None = None,
+                 new_story_id: Callable[[], int] | None = None):
+        self.config = config or ClusteringConfig()
+        self.weighter = weighter or TermWeighter(top_terms=self.config.query_terms)
+        self.window = self.config.window_hours * HOUR
+        self.near_duplicates = NearDuplicateIndex(
+            threshold=self.config.near_duplicate_threshold, containment=self.config.near_duplicate_containment,
+            window=self.config.near_duplicate_window_hours * HOUR)
+        self.stories: dict[int, StoryState] = {}
+        self.redirects: dict[int, int] = {}
+        self.story_of: dict[Hashable, int] = {}  # article -> story, for articles in the window
+        self._postings: dict[int, deque[int]] = {}
+        self._new_story_id = new_story_id or itertools.count(1).__next__
+        self._story_expiry: list[tuple[float, int]] = []  # (last article, story) heap
+        self._article_expiry: list[tuple[float, int, Hashable]] = []  # (published, n, article) heap
+        self._added = 0
+        self.now = float("-inf")
+
+    # -- public -----------------------------------------------------------------------
+    def add(self, doc: StoryDocument) -> Assignment:
+        """Assign ``doc`` to a story (existing or new) and update the index."""
+        features = self.weighter.features(doc.title, doc.lead, doc.body)
+        self._advance(doc.published)
+        self.near_duplicates.advance(doc.published)  # copies older than its window are not looked for
+        signature = self.near_duplicates.signature(features.shingles)
+        size = len(features.shingles)
+        dup = self.near_duplicates.find(signature, size)
+        story, similarity, merged = self._choose(doc, features, dup)
+        self.story_of[doc.id] = story.id
+        self._added += 1
+        heapq.heappush(self._article_expiry, (doc.published, self._added, doc.id))
+        root, reroot = (dup.root if dup else None), None
+        if dup is not None and doc.published < (self.near_duplicates.published(dup.root) or float("-inf")):
+            root, reroot = None, dup.root  # the copy arrived before its original: the original is this one
+        self.near_duplicates.add(doc.id, signature, size, doc.published, root=root)
+        if reroot is not None:
+            self.near_duplicates.reroot(reroot, doc.id)
+        return Assignment(doc.id, story.id, story.size == 1, similarity, duplicate_of=root,
+                          duplicate_similarity=dup.jaccard if dup else 0.0, merged=merged,
+                          signature=NearDuplicateIndex.to_bytes(signature, size), reroot=reroot)
+
+    def resolve(self, story_id: int) -> int:
+        """The story ``story_id`` now is (after merges)."""
+        root = story_id
+        while root in self.redirects:
+            root = self.redirects[root]
+        while story_id != root:  # path compression
+            following = self.redirects[story_id]
+            self.redirects[story_id] = root
+            story_id = following
+        return root
+
+    def restore_story(self, story_id: int, centroid: dict[int, float], size: int, first: float, last: float,
+                      sources: set[str]) -> None:
+        """Put a stored story back in memory, or replace it (rebuilding the state from a database)."""
+        previous = self.stories.get(story_id)
+        state = StoryState(story_id, first)
+        state.set_centroid(centroid, self.config.centroid_terms)
+        state.size, state.first, state.last, state.sources = size, first, last, set(sources)
+        if previous is not None:
+            state.indexed = previous.indexed
+        self.stories[story_id] = state
+        self._index(state)
+        heapq.heappush(self._story_expiry, (state.last, story_id))
+        self.now = max(self.now, last)
+
+    def apply_merge(self, absorbed: int, into: int) -> None:
+        """Record a merge decided elsewhere (another process): ``absorbed`` now redirects to ``into``."""
+        if absorbed != into:
+            self.stories.pop(absorbed, None)
+            self.redirects[absorbed] = into
+
+    @staticmethod
+    def source_keys(source: str, source_name: str = "") -> set[str]:
+        """What a story remembers of one outlet (its key and its folded name)."""
+        keys = {str(source)}
+        if source_name:
+            keys.add("name:" + " ".join(sorted(_folded_name(source_name))))
+        return keys
+
+    def restore_article(self, doc_id: Hashable, story_id: int, signature: np.ndarray, size: int,
+                        published: float, duplicate_of: Hashable | None = None) -> None:
+        """Put a stored article's near-duplicate signature and story back in memory."""
+        self.story_of[doc_id] = story_id
+        self._added += 1
+        heapq.heappush(self._article_expiry, (published, self._added, doc_id))
+        self.near_duplicates.add(doc_id, signature, size, published, root=duplicate_of)
+
+    def signature_of(self, doc: StoryDocument) -> tuple[np.ndarray, int]:
+        features = self.weighter.features(doc.title, doc.lead, doc.body, learn=False)
+        return self.near_duplicates.signature(features.shingles), len(features.shingles)
+
+    # -- decisions ----------------------------------------------------------------------
+    def _choose(self, doc: StoryDocument, features: ArticleFeatures, dup: NearDuplicate | None
+                ) -> tuple[StoryState, float, list[tuple[int, int]]]:
+        cfg = self.config
+        if dup is not None:
+            target = self.stories.get(self.resolve(self.story_of.get(dup.key, -1)))
+            if target is not None:
+                self._join(target, doc, features)
+                return target, 1.0, []
+        scored = self._score_candidates(doc, features)
+        if scored and scored[0][0] >= cfg.threshold:
+            best_sim, best = scored[0]
+            self._join(best, doc, features)
+            merged = []
+            for sim, other in scored[1:3]:
+                if sim < cfg.threshold or other.id not in self.stories or best.id not in self.stories:
+                    continue
+                if self._centroid_similarity(best, other) >= cfg.merge_threshold:
+                    survivor, absorbed = (best, other) if (best.size, -best.id) >= (other.size, -other.id) else (other, best)
+                    self._merge(absorbed, survivor)
+                    merged.append((absorbed.id, survivor.id))
+                    best = survivor
+            return best, best_sim, merged
+        story = StoryState(self._new_story_id(), doc.published)
+        self.stories[story.id] = story
+        self._join(story, doc, features)
+        return story, 1.0, []
+
+    def _candidates(self, features: ArticleFeatures) -> list[StoryState]:
+        """Active stories sharing the most heavy terms with the article (newest first among equals)."""
+        postings = self._postings
+        hits = Counter(chain.from_iterable(reversed(postings[t]) for t in features.top_terms if t in postings))
+        horizon, stories, found = self.now - self.window, self.stories, []
+        for sid, _ in hits.most_common():
+            state = stories.get(sid)
+            if state is not None and state.last >= horizon:
+                found.append(state)
+                if len(found) == self.config.candidates:
+                    break
+        return found
+
+    def _score_candidates(self, doc: StoryDocument, features: ArticleFeatures) -> list[tuple[float, StoryState]]:
+        cands = self._candidates(features)
+        if not cands:
+            return []
+        doc_ids = np.fromiter(sorted(features.terms), dtype=np.uint32, count=len(features.terms))
+        doc_w = np.array([features.terms[t] for t in doc_ids.tolist()], dtype=np.float32)
+        ids = np.concatenate([s.ids for s in cands])
+        weights = np.concatenate([s.weights for s in cands])
+        segment = np.repeat(np.arange(len(cands)), [len(s.ids) for s in cands])
+        pos = np.minimum(np.searchsorted(doc_ids, ids), len(doc_ids) - 1)
+        contrib = np.where(doc_ids[pos] == ids, doc_w[pos] * weights, 0.0)
+        dots = np.bincount(segment, weights=contrib, minlength=len(cands))
+        sims = [float(d) / s.norm for d, s in zip(dots.tolist(), cands)]
+        cited = [_folded_name(name) for name in features.citing]
+        cited = [c for c in cited if c]
+        scored = []
+        for sim, state in zip(sims, cands):
+            if cited and sim > 0.0 and any(c <= src or src <= c for c in cited for src in _name_keys(state)):
+                sim += self.config.attribution_bonus
+            scored.append((sim, state))
+        scored.sort(key=lambda x: (-x[0], x[1].id))
+        return scored
+
+    # -- updates ------------------------------------------------------------------------
+    def _join(self, story: StoryState, doc: StoryDocument, features: ArticleFeatures) -> None:
+        terms = story.centroid()
+        for t, w in features.terms.items():
+            terms[t] = terms.get(t, 0.0) + w
+        story.set_centroid(terms, self.config.centroid_terms)
+        story.size += 1
+        story.first, story.last = min(story.first, doc.published), max(story.last, doc.published)
+        story.sources |= self.source_keys(doc.source, doc.source_name)
+        self._index(story)
+        heapq.heappush(self._story_expiry, (story.last, story.id))
+
+    def _index(self, story: StoryState) -> None:
+        for t in story.ids[: self.config.indexed_terms].tolist():
+            if t in story.indexed:
+                continue
+            story.indexed.add(t)
+            posting = self._postings.get(t)
+            if posting is None:
+                posting = self._postings[t] = deque(maxlen=self.config.postings_per_term)
+            posting.append(story.id)
+
+    def _merge(self, absorbed: StoryState, survivor: StoryState) -> None:
+        terms = survivor.centroid()
+        for t, w in absorbed.centroid().items():
+            terms[t] = terms.get(t, 0.0) + w
+        survivor.set_centroid(terms, self.config.centroid_terms)
+        survivor.size += absorbed.size
+        survivor.first, survivor.last = min(survivor.first, absorbed.first), max(survivor.last, absorbed.last)
+        survivor.sources |= absorbed.sources
+        self._index(survivor)
+        heapq.heappush(self._story_expiry, (survivor.last, survivor.id))
+        del self.stories[absorbed.id]
+        self.redirects[absorbed.id] = survivor.id
+
+    @staticmethod
+    def _centroid_similarity(a: StoryState, b: StoryState) -> float:
+        common, ia, ib = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
+        if not len(common):
+            return 0.0
+        return float(np.dot(a.weights[ia], b.weights[ib])) / (a.norm * b.norm)
+
+    def _advance(self, published: float) -> None:
+        """Move the stream clock; forget stories and articles past the window (amortised: heaps)."""
+        self.now = max(self.now, published)
+        horizon = self.now - self.window
+        expiry, stories = self._story_expiry, self.stories
+        while expiry and expiry[0][0] < horizon:
+            last, sid = heapq.heappop(expiry)
+            state = stories.get(sid)
+            if state is not None and state.last == last:  # else it grew since: a later entry stands for it
+                del stories[sid]
+        articles = self._article_expiry
+        while articles and articles[0][0] < horizon:
+            self.story_of.pop(heapq.heappop(articles)[2], None)
+
+
+def _name_keys(state: StoryState) -> list[frozenset[str]]:
+    return [frozenset(s[5:].split()) for s in state.sources if s.startswith("name:")]

@@ -1,0 +1,93 @@
+"""Search on PostgreSQL: a table of tsvectors ('simple' config over the folded text) with a GIN index."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import connections
+
+from khabar.search.backends.base import (
+    RECENCY_HALF_LIFE_DAYS,
+    TITLE_WEIGHT,
+    IndexDocument,
+    SearchBackend,
+    SearchFilters,
+    SearchHits,
+)
+
+TABLE = "search_article_index"
+# Columns (migration search.0001): article_id, published_at, category_id, source_id, document
+# (tsvector of the folded title, weight A, and lead + body, weight D), GIN-indexed.
+# ts_rank weights for labels D, C, B, A: the headline (A) counts TITLE_WEIGHT times the body (D).
+_WEIGHTS = "{%s, %s, %s, %s}" % (1.0 / TITLE_WEIGHT, 1.0 / TITLE_WEIGHT, 1.0 / TITLE_WEIGHT, 1.0)
+
+
+class PostgresSearchBackend(SearchBackend):
+    def _cursor(self):
+        return connections[self.using].cursor()
+
+    def _write(self, documents: list[IndexDocument]) -> None:
+        if not documents:
+            return
+        with self._cursor() as cursor:
+            cursor.executemany(
+                f"""INSERT INTO {TABLE} (article_id, published_at, category_id, source_id, document)
+                VALUES (%s, %s, %s, %s, setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'D'))
+                ON CONFLICT (article_id) DO UPDATE SET published_at = EXCLUDED.published_at,
+                    category_id = EXCLUDED.category_id, source_id = EXCLUDED.source_id, document = EXCLUDED.document""",
+                [(d.article_id, d.published_at, d.category_id, d.source_id, d.title_key, d.body_key) for d in documents],
+            )
+
+    def _delete(self, article_ids: list[int]) -> None:
+        if not article_ids:
+            return
+        with self._cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = ANY(%s)", [article_ids])
+
+    def _clear(self) -> None:
+        with self._cursor() as cursor:
+            cursor.execute(f"TRUNCATE {TABLE}")
+
+    def count_indexed(self) -> int:
+        with self._cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {TABLE}")
+            return cursor.fetchone()[0]
+
+    def _where(self, filters: SearchFilters) -> tuple[str, list]:
+        clauses = ["document @@ q"]
+        params: list = []
+        if filters.category_id is not None:
+            clauses.append("category_id = %s")
+            params.append(filters.category_id)
+        if filters.source_id is not None:
+            clauses.append("source_id = %s")
+            params.append(filters.source_id)
+        if filters.since is not None:
+            clauses.append("published_at >= %s")
+            params.append(filters.since)
+        if filters.until is not None:
+            clauses.append("published_at < %s")
+            params.append(filters.until)
+        return " AND ".join(clauses), params
+
+    def search(self, tokens: list[str], filters: SearchFilters, offset: int, limit: int, now: datetime) -> SearchHits:
+        if not tokens:
+            return SearchHits(ids=[], total=0)
+        where, params = self._where(filters)
+        query = " ".join(tokens)
+        limit = max(0, min(limit, self.max_results - offset))
+        source = f"FROM {TABLE}, plainto_tsquery('simple', %s) AS q WHERE {where}"
+        with self._cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM (SELECT 1 {source} LIMIT %s) AS matches", [query, *params, self.max_results])
+            total = cursor.fetchone()[0]
+            if not total or not limit:
+                return SearchHits(ids=[], total=total)
+            cursor.execute(
+                f"SELECT article_id FROM (SELECT article_id, ts_rank(%s, document, q) AS relevance, published_at"
+                f" {source} ORDER BY article_id DESC LIMIT %s) AS candidates"
+                f" ORDER BY relevance / (1.0 + greatest(extract(epoch FROM (%s - published_at)) / 86400.0, 0)"
+                f" / {RECENCY_HALF_LIFE_DAYS}) DESC, article_id DESC LIMIT %s OFFSET %s",
+                [_WEIGHTS, query, *params, self.candidates, now, limit, offset],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        return SearchHits(ids=ids, total=total)

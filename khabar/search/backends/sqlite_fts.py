@@ -1,0 +1,104 @@
+"""Search on SQLite: an FTS5 table of folded text (created by migration search.0001)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import connections
+
+from khabar.search.backends.base import (
+    RECENCY_HALF_LIFE_DAYS,
+    TITLE_WEIGHT,
+    IndexDocument,
+    SearchBackend,
+    SearchFilters,
+    SearchHits,
+)
+
+TABLE = "search_article_index"
+# Columns (migration search.0001): article_id (= rowid), published (days since 1970, UTC),
+# category_id, source_id: stored, not indexed, first so that reading them never touches the
+# long text; then the folded title and body (bm25 weights below follow this order).
+
+
+def epoch_days(value: datetime) -> float:
+    return value.timestamp() / 86400.0
+
+
+def match_expression(tokens: list[str]) -> str:
+    """Every token must occur: each one quoted, so nothing in it is FTS5 syntax."""
+    return " ".join('"' + token.replace('"', '""') + '"' for token in tokens)
+
+
+class SqliteFtsBackend(SearchBackend):
+    def _cursor(self):
+        return connections[self.using].cursor()
+
+    def _write(self, documents: list[IndexDocument]) -> None:
+        if not documents:
+            return
+        with self._cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (rowid, article_id, published, category_id, source_id, title, body)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (d.article_id, d.article_id, epoch_days(d.published_at), d.category_id, d.source_id, d.title_key, d.body_key)
+                    for d in documents
+                ],
+            )
+
+    def _delete(self, article_ids: list[int]) -> None:
+        if not article_ids:
+            return
+        with self._cursor() as cursor:
+            marks = ", ".join(["%s"] * len(article_ids))
+            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", article_ids)
+
+    def _clear(self) -> None:
+        with self._cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")
+
+    def count_indexed(self) -> int:
+        with self._cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {TABLE}")
+            return cursor.fetchone()[0]
+
+    def _where(self, tokens: list[str], filters: SearchFilters) -> tuple[str, list]:
+        clauses = [f"{TABLE} MATCH %s"]
+        params: list = [match_expression(tokens)]
+        if filters.category_id is not None:
+            clauses.append("category_id = %s")
+            params.append(filters.category_id)
+        if filters.source_id is not None:
+            clauses.append("source_id = %s")
+            params.append(filters.source_id)
+        if filters.since is not None:
+            clauses.append("published >= %s")
+            params.append(epoch_days(filters.since))
+        if filters.until is not None:
+            clauses.append("published < %s")
+            params.append(epoch_days(filters.until))
+        return " AND ".join(clauses), params
+
+    def search(self, tokens: list[str], filters: SearchFilters, offset: int, limit: int, now: datetime) -> SearchHits:
+        if not tokens:
+            return SearchHits(ids=[], total=0)
+        where, params = self._where(tokens, filters)
+        limit = max(0, min(limit, self.max_results - offset))
+        with self._cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s)", [*params, self.max_results])
+            total = cursor.fetchone()[0]
+            if not total or not limit:
+                return SearchHits(ids=[], total=total)
+            # bm25() is negative (more negative = more relevant); dividing by the age factor
+            # moves older matches towards zero, i.e. down the list. The inner query walks the
+            # matches newest-stored first (FTS5 reads its doclists backwards) and stops early.
+            cursor.execute(
+                f"SELECT rowid FROM (SELECT rowid, bm25({TABLE}, 0, 0, 0, 0, {TITLE_WEIGHT}, 1.0) AS relevance, published"
+                f" FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT %s)"
+                f" ORDER BY relevance / (1.0 + max(%s - published, 0) / {RECENCY_HALF_LIFE_DAYS}), rowid DESC"
+                " LIMIT %s OFFSET %s",
+                [*params, self.candidates, epoch_days(now), limit, offset],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        return SearchHits(ids=ids, total=total)

@@ -1,0 +1,78 @@
+"""Show where a result matched: the headline and a short passage with the matching words marked.
+
+Matching is done on the folded form of each word (``search_tokens``), so
+«رسانه‌ها», «رسانه ها» and «رسانهها» are all marked for the query «رسانه ها».
+The output is escaped HTML with ``<mark>`` around matches.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from khabar.pipeline.search_keys import search_tokens
+
+SNIPPET_LENGTH = 260
+MAX_SENTENCES = 80
+_PIECES_RE = re.compile(r"(\s+)")
+_SENTENCE_RE = re.compile(r"(?<=[.!؟?])\s+|\n+")
+
+
+@lru_cache(maxsize=100_000)
+def _folded(words: str) -> frozenset[str]:
+    """Folded tokens of a word or a word pair; news vocabulary repeats, so this is mostly a lookup."""
+    return frozenset(search_tokens(words))
+
+
+def _marked(words: list[str], tokens: set[str]) -> list[bool]:
+    """Which words match; a word pair matches when only together they fold into a query token (می رود)."""
+    single = [not tokens.isdisjoint(_folded(w)) for w in words]
+    marks = list(single)
+    for i in range(len(words) - 1):
+        if not single[i] and not single[i + 1] and not tokens.isdisjoint(_folded(f"{words[i]} {words[i + 1]}")):
+            marks[i] = marks[i + 1] = True
+    return marks
+
+
+def highlight(text: str, tokens: set[str]) -> SafeString:
+    pieces = _PIECES_RE.split(text or "")
+    words = pieces[::2]
+    marks = _marked(words, tokens) if tokens else [False] * len(words)
+    out: list[str] = []
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            out.append(escape(piece))
+        elif piece:
+            out.append(f"<mark>{escape(piece)}</mark>" if marks[i // 2] else escape(piece))
+    return mark_safe("".join(out))
+
+
+def _window(sentence: str, tokens: set[str], length: int) -> str:
+    if len(sentence) <= length:
+        return sentence
+    words = sentence.split()
+    first = next((i for i, marked in enumerate(_marked(words, tokens)) if marked), 0)
+    start = max(0, first - 6)
+    text = " ".join(words[start:])
+    prefix = "… " if start else ""
+    if len(text) > length:
+        text = text[:length].rsplit(" ", 1)[0] + " …"
+    return prefix + text
+
+
+def passage(lead: str, body: str, tokens: set[str], length: int = SNIPPET_LENGTH) -> str:
+    """The first sentence of the lead or body that contains a query word (else the lead's start)."""
+    sentences = [s for s in _SENTENCE_RE.split(lead or "") if s.strip()]
+    sentences += [s for s in _SENTENCE_RE.split(body or "") if s.strip()]
+    for sentence in sentences[:MAX_SENTENCES]:
+        if any(_marked(sentence.split(), tokens)):
+            return _window(sentence.strip(), tokens, length)
+    fallback = (lead or body or "").strip()
+    return fallback if len(fallback) <= length else fallback[:length].rsplit(" ", 1)[0] + " …"
+
+
+def snippet(article, tokens: set[str]) -> SafeString:
+    return highlight(passage(article.lead, article.body_text, tokens), tokens)

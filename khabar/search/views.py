@@ -1,0 +1,74 @@
+"""/search/?q=…: results by relevance and recency, highlighted, paginated, filtered."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from khabar.search.backends import get_backend
+from khabar.search.query import DATE_EXAMPLE, describe_count, parse_search
+from khabar.search.snippets import highlight, snippet
+from khabar.site import selectors
+from khabar.site.page_cache import cached_page
+from khabar.site.views import _categories, canonical
+from khabar.sources.models import Source
+
+PER_PAGE = 20
+
+
+class _HitsPaginator(Paginator):
+    """A paginator over a known total; the backend fetches only the requested page."""
+
+    def __init__(self, total: int, per_page: int):
+        super().__init__(range(total), per_page)
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _results(request, search, number: int):
+    backend = get_backend()
+    hits = backend.search(search.tokens, search.filters, (number - 1) * PER_PAGE, PER_PAGE, timezone.now())
+    paginator = _HitsPaginator(hits.total, PER_PAGE)
+    if hits.total and number > paginator.num_pages:
+        number = paginator.num_pages
+        hits = backend.search(search.tokens, search.filters, (number - 1) * PER_PAGE, PER_PAGE, timezone.now())
+    articles = selectors.visible_articles().in_bulk(hits.ids)
+    tokens = set(search.tokens)
+    results = [
+        {"article": articles[i], "title": highlight(articles[i].title, tokens), "snippet": snippet(articles[i], tokens)}
+        for i in hits.ids
+        if i in articles
+    ]
+    page = Page(results, max(1, number), paginator)
+    page_range = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)) if hits.total else []
+    return page, page_range, describe_count(hits.total, backend.max_results)
+
+
+@require_safe
+@cached_page
+def search(request):
+    categories = _categories(request)
+    sources = list(Source.objects.filter(active=True).order_by("name").only("id", "name", "slug"))
+    query = parse_search(request.GET, categories, sources)
+    page = page_range = count_text = None
+    if query.tokens:
+        page, page_range, count_text = _results(request, query, _page_number(request.GET.get("page")))
+    return render(request, "search/results.html", {
+        "query": query,
+        "sources": sources,
+        "categories": categories,
+        "page_obj": page,
+        "page_range": page_range,
+        "count_text": count_text,
+        "date_example": DATE_EXAMPLE,
+        "canonical_url": canonical(request, reverse("site:search")),
+        **selectors.sidebar(),
+    })

@@ -1,0 +1,79 @@
+"""The article page (with comments and related items), its light text-only version, and comment posting."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from khabar.news.models import Article
+from khabar.site import selectors, seo, view_counter
+from khabar.site.forms import CommentForm
+from khabar.site.page_cache import cached_page
+from khabar.site.views import canonical
+from khabar.site.visitors import within_rate
+
+COMMENT_SENT_PARAM = "comment"
+COMMENT_SENT_VALUE = "sent"
+COMMENT_RATE_LIMIT = 3  # comments per visitor …
+COMMENT_RATE_SECONDS = 10 * 60  # … in this many seconds
+RATE_LIMITED = "شما در چند دقیقهٔ اخیر چند نظر فرستاده‌اید. لطفاً چند دقیقهٔ دیگر دوباره تلاش کنید."
+
+
+def _article_or_404(pk: int) -> Article:
+    return get_object_or_404(selectors.visible_articles(), pk=pk)
+
+
+def _render_article(request, article: Article, form: CommentForm, status: int = 200):
+    important = selectors.important_in_category(article.category, exclude_pk=article.pk) if article.category_id else []
+    canonical_url = canonical(request, article.get_absolute_url())
+    return render(request, "site/article.html", {
+        "article": article,
+        "current_category": article.category,
+        "important": important,
+        "related": selectors.related_articles(article),
+        "related_by_story": article.story_id is not None,
+        "comments": list(selectors.approved_comments(article)),
+        "form": form,
+        "comment_sent": request.GET.get(COMMENT_SENT_PARAM) == COMMENT_SENT_VALUE,
+        "comments_moderated": settings.KHABAR_COMMENTS_MODERATED,
+        "canonical_url": canonical_url,
+        "share": seo.article_meta(request, article, canonical_url),
+        **selectors.sidebar(),
+    }, status=status)
+
+
+@require_safe
+@cached_page(on_hit="article_view")  # cached answers count the view too (khabar.site.apps)
+def article(request, pk: int):
+    response = _render_article(request, _article_or_404(pk), CommentForm())
+    view_counter.record(request, pk)
+    return response
+
+
+@require_safe
+@cached_page
+def article_text(request, pk: int):
+    """A light page for slow connections: no stylesheet, font, image or sidebar."""
+    item = _article_or_404(pk)
+    return render(request, "site/article_text.html", {
+        "article": item,
+        "canonical_url": canonical(request, item.get_absolute_url()),
+    })
+
+
+@require_POST
+def comment(request, pk: int):
+    item = _article_or_404(pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _render_article(request, item, form, status=400)
+    if not form.is_spam:
+        if not within_rate(request, "comment", COMMENT_RATE_LIMIT, COMMENT_RATE_SECONDS):
+            form.add_error(None, RATE_LIMITED)
+            return _render_article(request, item, form, status=429)
+        form.save(item)
+    url = f"{reverse('site:article', args=[item.pk])}?{COMMENT_SENT_PARAM}={COMMENT_SENT_VALUE}#comments"
+    return HttpResponseRedirect(url)

@@ -1,0 +1,55 @@
+"""Tags and filters of the site's templates: cacheable CSRF fields, reader-safe body HTML, feed health."""
+
+from __future__ import annotations
+
+import nh3
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from khabar.pipeline.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from khabar.site.middleware import CSRF_PLACEHOLDER
+
+register = template.Library()
+
+# Images inside an outlet's body would make the reader's browser contact the outlet: dropped.
+_READER_TAGS = ALLOWED_TAGS - {"img"}
+_READER_ATTRIBUTES = {tag: attrs for tag, attrs in ALLOWED_ATTRIBUTES.items() if tag != "img"}
+# Paragraphs that mix Persian and Latin take their direction from their own first strong letter.
+_AUTO_DIR = {tag: {"dir": "auto"} for tag in ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "figcaption", "td", "th", "div")}
+
+# Feed.status values (khabar/pipeline/health.py) in Persian.
+FEED_STATUS = {
+    "ok": "سالم",
+    "slow": "کند",
+    "failing": "خطا",
+    "new": "هنوز بررسی نشده",
+    "paused": "متوقف (خطای طولانی)",
+    "disabled": "غیرفعال",
+}
+
+
+@register.simple_tag
+def cacheable_csrf_token() -> SafeString:
+    """The CSRF field with a placeholder that PageCacheMiddleware fills per request."""
+    return mark_safe(f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}">')
+
+
+@register.filter
+def reader_html(value: str) -> SafeString:
+    """Stored body HTML as shown to readers: sanitized again, no images, ``dir="auto"`` blocks."""
+    if not value:
+        return mark_safe("")
+    return mark_safe(nh3.clean(
+        value,
+        tags=_READER_TAGS,
+        attributes=_READER_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+        set_tag_attribute_values=_AUTO_DIR,
+        strip_comments=True,
+    ))
+
+
+@register.filter
+def feed_status(value: str) -> str:
+    return FEED_STATUS.get(value, value)

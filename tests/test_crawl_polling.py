@@ -1,0 +1,106 @@
+"""Adaptive polling: each feed's next check from its own rhythm, bounded, with a per-host floor."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from khabar.pipeline.polling import MAX_INTERVAL, MIN_INTERVAL, next_poll, next_retry
+
+NOW = datetime(2025, 6, 9, 9, 30, tzinfo=timezone.utc)
+
+
+def every(minutes: float, hours: float, now=NOW) -> list[datetime]:
+    count = int(hours * 60 / minutes)
+    return [now - timedelta(minutes=minutes * (i + 0.5)) for i in range(count)]
+
+
+def poll(times, now=NOW, **kwargs):
+    return next_poll(times, now, rng=random.Random(1), **kwargs)
+
+
+def test_a_quiet_feed_is_checked_hourly_and_a_busy_one_every_minute():
+    quiet = poll([])
+    assert 0.9 * MAX_INTERVAL <= quiet.seconds <= MAX_INTERVAL and "no item in the last 7 days" in quiet.reason
+    busy = poll(every(3, 48))  # 20 items an hour
+    assert MIN_INTERVAL <= busy.seconds <= 80 and "items/h" in busy.reason
+    hourly = poll(every(60, 7 * 24))
+    assert 270 <= hourly.seconds <= 330  # about every 5 minutes
+    daily = poll(every(24 * 60, 7 * 24))
+    assert 1300 <= daily.seconds <= 2100 and daily.seconds > hourly.seconds > busy.seconds
+
+
+def test_the_hour_of_day_counts():
+    # A week of a feed that publishes only around 09:00 UTC, six items then.
+    times = [NOW.replace(hour=9, minute=m) - timedelta(days=d) for d in range(1, 8) for m in (0, 10, 20, 30, 40, 50)]
+    morning = poll(times, now=NOW.replace(hour=9, minute=5) + timedelta(days=1))
+    evening = poll(times, now=NOW.replace(hour=21) + timedelta(days=1))
+    assert morning.seconds < evening.seconds / 1.5
+    assert "at this hour" in morning.reason
+
+
+def test_a_burst_shortens_the_interval_at_once():
+    slow_week = every(24 * 60, 7 * 24, now=NOW - timedelta(hours=2))
+    burst = [NOW - timedelta(minutes=m) for m in (2, 9, 15, 30)]
+    assert poll(slow_week + burst).seconds < poll(slow_week).seconds / 2
+    assert "4 in the last hour" in poll(slow_week + burst).reason
+
+
+def test_many_feeds_of_one_host_get_a_floor():
+    plan = poll(every(1, 24), feeds_on_host=12)
+    assert plan.seconds >= 120 and "floor 2.0 min for 12 feeds on one host" in plan.reason
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_always_between_one_and_sixty_minutes(seed):
+    rng = random.Random(seed)
+    times = [NOW - timedelta(seconds=rng.uniform(0, 8 * 86400)) for _ in range(rng.randint(0, 400))]
+    plan = next_poll(times, NOW, feeds_on_host=rng.randint(1, 30), rng=rng)
+    assert MIN_INTERVAL <= plan.seconds <= MAX_INTERVAL
+
+
+def test_fixed_interval_wins():
+    assert poll(every(3, 48), fixed_interval=20).seconds == 20
+
+
+def test_errors_back_off_exponentially_with_jitter_and_honour_retry_after():
+    rng = random.Random(3)
+    first = [next_retry(1, rng=rng).seconds for _ in range(50)]
+    third = [next_retry(3, rng=rng).seconds for _ in range(50)]
+    assert 30 <= min(first) and max(first) <= 60 and len(set(first)) > 40  # jittered
+    assert 120 <= min(third) and max(third) <= 240
+    assert next_retry(30, rng=rng).seconds <= 6 * 3600
+    plan = next_retry(1, error_kind="http", retry_after=900, rng=rng)
+    assert plan.seconds == 900 and "asked to retry after 15.0 min" in plan.reason and "(http)" in plan.reason
+
+
+@pytest.mark.django_db
+def test_a_fresh_item_brings_the_outlets_other_feeds_forward():
+    from django.utils import timezone
+
+    from khabar.crawler.feed_health import record_success
+    from khabar.pipeline.records import ArticleRecord, FeedRefresh, FetchResult
+    from khabar.sources.models import Feed, Source
+
+    now = timezone.now()
+    later = now + timedelta(minutes=30)
+    source = Source.objects.create(name="رسانه", slug="outlet")
+    politics, sports, culture = (Feed.objects.create(source=source, url=f"http://news.example/rss/{c}", next_check_at=later)
+                                 for c in ("politics", "sports", "culture"))
+    Feed.objects.filter(pk=culture.pk).update(claimed_at=now)  # in a worker's hands: left alone
+    record = ArticleRecord(url="http://news.example/1", title="t", lead="", body_text="", body_html="",
+                           published_at=now - timedelta(seconds=40))
+    refresh = FeedRefresh(feed_url=politics.url, fetch=FetchResult(url=politics.url, status=200), records=[record])
+    record_success(politics, refresh, new_items=1, now=now)
+    sports.refresh_from_db()
+    culture.refresh_from_db()
+    assert sports.next_check_at == now + timedelta(seconds=90) and "the outlet just published" in sports.next_check_reason
+    assert culture.next_check_at == later
+    # An old item (the backlog of a new feed) says nothing about now.
+    Feed.objects.filter(pk=sports.pk).update(next_check_at=later)
+    record.published_at = now - timedelta(hours=3)
+    record_success(politics, refresh, new_items=1, now=now)
+    sports.refresh_from_db()
+    assert sports.next_check_at == later

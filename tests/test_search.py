@@ -1,0 +1,206 @@
+"""Search: folding (ZWNJ/space, Arabic letters, digits), ranking, filters, pagination, snippets, indexing.
+
+Runs on SQLite (FTS5) and PostgreSQL (tsvector), whichever KHABAR_DATABASE_URL selects.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone as dt_timezone
+
+import jdatetime
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from khabar.news.models import Article, Category
+from khabar.news.signals import articles_stored
+from khabar.search.backends import get_backend
+from khabar.sources.models import Feed
+from sitekit import ZWNJ, fresh_site_state, make_article, make_source, mehr, parse, text_of, world, yjc  # noqa: F401
+
+
+def result_titles(client, query: str, **params) -> list[str]:
+    html = text_of(client.get("/search/", {"q": query, **params}))
+    return [re.sub(r"</?mark>", "", t) for t in re.findall(r'<h2 class="item-title"><a href="/news/\d+/">(.*?)</a></h2>', html)]
+
+
+def test_backend_follows_the_database():
+    expected = {"sqlite": "SqliteFtsBackend", "postgresql": "PostgresSearchBackend"}[connection.vendor]
+    assert django_settings.KHABAR_SEARCH_BACKEND.endswith(expected)
+    assert type(get_backend()).__name__ == expected
+
+
+# --- folding --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_zwnj_space_and_joined_spellings_find_each_other(client, mehr, world):
+    make_article(mehr, world, title="نیم‌فاصله", body_text=f"گزارش رسانه{ZWNJ}ها از نشست خبری")
+    make_article(mehr, world, title="چسبیده", body_text="گزارش رسانهها از نشست خبری")
+    make_article(mehr, world, title="با فاصله", body_text="گزارش رسانه ها از نشست خبری")
+    make_article(mehr, world, title="بی‌ربط", body_text="گزارش ورزشی از مسابقه")
+    for query in ("رسانه ها", f"رسانه{ZWNJ}ها", "رسانهها"):
+        assert sorted(result_titles(client, query)) == sorted(["نیم‌فاصله", "چسبیده", "با فاصله"]), query
+
+
+@pytest.mark.django_db
+def test_arabic_letters_and_digits_fold(client, mehr, world):
+    make_article(mehr, world, title="کتاب سال", body_text="جایزهٔ کتاب سال ۱۴۰۳ اهدا شد.")
+    make_article(mehr, world, title="عربی", body_text="معرض الكتاب الدولي في 2024")
+    assert result_titles(client, "كتاب سال") == ["کتاب سال"]  # Arabic kaf and yeh
+    assert result_titles(client, "1403") == ["کتاب سال"]  # Persian digits in the text
+    assert result_titles(client, "۲۰۲۴") == ["عربی"]
+
+
+# --- ranking, filters, pagination ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_relevance_and_recency(client, mehr, world):
+    now = timezone.now()
+    make_article(mehr, world, title="خبر عادی", body_text="در این خبر از تورم هم یاد شد.", published_at=now - timedelta(hours=1))
+    make_article(mehr, world, title="تورم ماهانه کاهش یافت", body_text="نرخ تورم ماهانه اعلام شد.", published_at=now - timedelta(hours=2))
+    make_article(mehr, world, title="تورم سال گذشته", body_text="گزارش تورم.", published_at=now - timedelta(days=400))
+    titles = result_titles(client, "تورم")
+    assert titles[0] == "تورم ماهانه کاهش یافت"  # in the headline, and recent
+    assert titles.index("خبر عادی") < titles.index("تورم سال گذشته")  # a year-old headline loses to today's mention
+
+
+@pytest.mark.django_db
+def test_filters_by_category_outlet_and_jalali_dates(client, mehr, yjc, world):
+    sport = Category.objects.get(slug="sports")
+    tehran = lambda y, m, d: datetime(y, m, d, 9, 0, tzinfo=dt_timezone.utc)  # noqa: E731
+    make_article(mehr, world, title="انتخابات مهر جهان", published_at=tehran(2024, 10, 18))  # ۲۷ مهر ۱۴۰۳
+    make_article(yjc, world, title="انتخابات باشگاه جهان", published_at=tehran(2024, 10, 19))  # ۲۸ مهر ۱۴۰۳
+    make_article(mehr, sport, title="انتخابات مهر ورزش", published_at=tehran(2024, 10, 25))  # ۴ آبان ۱۴۰۳
+    assert len(result_titles(client, "انتخابات")) == 3
+    assert sorted(result_titles(client, "انتخابات", category="world")) == ["انتخابات باشگاه جهان", "انتخابات مهر جهان"]
+    assert sorted(result_titles(client, "انتخابات", source="mehr")) == ["انتخابات مهر جهان", "انتخابات مهر ورزش"]
+    assert result_titles(client, "انتخابات", source="mehr", category="sports") == ["انتخابات مهر ورزش"]
+    # Jalali dates, inclusive on both ends, in Persian or Latin digits
+    assert result_titles(client, "انتخابات", **{"from": "۱۴۰۳/۰۷/۲۷", "to": "۱۴۰۳/۰۷/۲۷"}) == ["انتخابات مهر جهان"]
+    assert sorted(result_titles(client, "انتخابات", **{"from": "1403/07/28"})) == ["انتخابات باشگاه جهان", "انتخابات مهر ورزش"]
+    assert sorted(result_titles(client, "انتخابات", to="۱۴۰۳/۰۷/۳۰")) == ["انتخابات باشگاه جهان", "انتخابات مهر جهان"]
+    # the form shows what was chosen
+    html = text_of(client.get("/search/", {"q": "انتخابات", "category": "world", "source": "mehr", "from": "۱۴۰۳/۰۷/۲۷"}))
+    assert '<option value="world" selected>' in html and '<option value="mehr" selected>' in html
+    assert 'value="۱۴۰۳/۰۷/۲۷"' in html and 'placeholder="۱۴۰۳/۰۷/۲۷"' in html
+
+
+@pytest.mark.django_db
+def test_unreadable_dates_are_reported_in_persian(client, mehr, world):
+    make_article(mehr, world, title="انتخابات")
+    html = text_of(client.get("/search/", {"q": "انتخابات", "from": "دیروز"}))
+    assert "تاریخ «دیروز» در بخش «از تاریخ» خوانده نشد" in html
+    assert "انتخابات</mark>" in html  # the search still ran, without that filter
+    backwards = text_of(client.get("/search/", {"q": "انتخابات", "from": "۱۴۰۳/۰۸/۰۱", "to": "۱۴۰۳/۰۷/۰۱"}))
+    assert "تاریخ آغاز بعد از تاریخ پایان است" in backwards
+
+
+@pytest.mark.django_db
+def test_pagination_keeps_the_query_and_filters(client, mehr, world):
+    start = timezone.now()
+    for i in range(45):
+        make_article(mehr, world, title=f"واکسن {i:02d}", published_at=start - timedelta(hours=i))
+    html = text_of(client.get("/search/", {"q": "واکسن", "category": "world"}))
+    assert "۴۵ نتیجه" in html and "صفحهٔ ۱ از ۳" in html
+    titles = result_titles(client, "واکسن", category="world")
+    assert titles == [f"واکسن {i:02d}" for i in range(20)]  # same relevance: newest first
+    next_link = re.search(r'<a class="pager-next" rel="next" href="([^"]+)"', html).group(1)
+    assert "page=2" in next_link and "category=world" in next_link and "q=" in next_link
+    assert result_titles(client, "واکسن", category="world", page=2) == [f"واکسن {i:02d}" for i in range(20, 40)]
+    assert result_titles(client, "واکسن", category="world", page=3) == [f"واکسن {i:02d}" for i in range(40, 45)]
+    assert result_titles(client, "واکسن", category="world", page=99) == [f"واکسن {i:02d}" for i in range(40, 45)]
+    assert client.get("/search/", {"q": "واکسن", "page": "abc"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_highlighted_snippets_are_escaped(client, mehr, world):
+    make_article(mehr, world, title="<b>نشست</b> رسانه‌ها", lead="خبر کوتاه.",
+                 body_text="جملهٔ نخست بی‌ربط است. در نشست امروز رسانهها و خبرنگاران حضور داشتند. جملهٔ آخر.")
+    html = text_of(client.get("/search/", {"q": "رسانه ها"}))
+    assert "&lt;b&gt;نشست&lt;/b&gt; <mark>رسانه‌ها</mark>" in html
+    snippet = re.search(r'<p class="lead snippet" dir="auto">(.*?)</p>', html).group(1)
+    assert "<mark>رسانهها</mark>" in snippet and "جملهٔ نخست" not in snippet
+
+
+@pytest.mark.django_db
+def test_empty_and_unmatched_queries(client, mehr, world):
+    make_article(mehr, world, title="خبر")
+    empty = text_of(client.get("/search/"))
+    assert "عبارتی برای جست‌وجو بنویسید" in empty
+    none = text_of(client.get("/search/", {"q": "زرافه‌های بنفش"}))
+    assert "خبری با این عبارت" in none and "پیدا نشد" in none
+    punctuation = text_of(client.get("/search/", {"q": "؟!"}))
+    assert "واژه‌ای برای جست‌وجو ندارد" in punctuation
+    assert '<meta name="robots" content="noindex, follow">' in empty
+
+
+@pytest.mark.django_db
+def test_search_box_on_every_page(client, mehr, world):
+    article = make_article(mehr, world)
+    for url in ("/", "/category/world/", article.get_absolute_url(), "/latest/", "/source/mehr/", "/about/", "/top/"):
+        html = text_of(client.get(url))
+        assert '<form class="site-search" role="search" method="get" action="/search/">' in html, url
+        assert '<label class="visually-hidden" for="site-search-q">' in html
+
+
+# --- indexing --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_articles_stored_signal_indexes_new_articles(client, mehr, world):
+    rows = Article.objects.bulk_create([
+        Article(source=mehr, category=world, url=f"https://x.ir/{i}", title=f"زلزله در استان {i}", published_at=timezone.now())
+        for i in range(3)
+    ])  # bulk_create sends no post_save, like the crawler's storage
+    assert result_titles(client, "زلزله") == []
+    from django.core.cache import cache
+
+    articles_stored.send_robust(sender=Feed, article_ids=[a.pk for a in rows])
+    cache.clear()
+    assert len(result_titles(client, "زلزله")) == 3
+
+
+@pytest.mark.django_db
+def test_hidden_articles_leave_the_index(client, mehr, world):
+    article = make_article(mehr, world, title="خبر حذفی")
+    assert result_titles(client, "حذفی") == ["خبر حذفی"]
+    article.hidden = True
+    article.save()
+    assert result_titles(client, "حذفی") == []
+    article.hidden = False
+    article.save()
+    assert result_titles(client, "حذفی") == ["خبر حذفی"]
+    article.delete()
+    assert get_backend().count_indexed() == 0
+
+
+@pytest.mark.django_db
+def test_rebuild_command(client, mehr, world, capsys):
+    rows = Article.objects.bulk_create([
+        Article(source=mehr, category=world, url=f"https://y.ir/{i}", title=f"سیل {i}", published_at=timezone.now())
+        for i in range(4)
+    ] + [Article(source=mehr, category=world, url="https://y.ir/h", title="سیل پنهان", published_at=timezone.now(), hidden=True)])
+    assert len(rows) == 5
+    call_command("rebuild_search_index")
+    assert "Indexed 4 articles" in capsys.readouterr().out
+    assert get_backend().count_indexed() == 4
+    assert len(result_titles(client, "سیل")) == 4
+
+
+@pytest.mark.django_db
+def test_ranking_looks_at_the_newest_matches_and_dates_reach_older_ones(client, mehr, world, monkeypatch):
+    start = timezone.now()
+    old = make_article(mehr, world, title="سد کرج پر شد", published_at=start - timedelta(days=300))
+    newer = [make_article(mehr, world, title=f"سد و آب {i}", published_at=start - timedelta(hours=i)) for i in range(3)]
+    monkeypatch.setattr(get_backend(), "candidates", 3)
+    titles = result_titles(client, "سد")
+    assert old.title not in titles and len(titles) == 3  # only the 3 newest-stored matches are ranked
+    day = timezone.localtime(old.published_at).date()
+    jalali = jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d")
+    assert result_titles(client, "سد", to=jalali) == [old.title]  # a date filter reaches it
+    assert all(a.title in titles for a in newer)

@@ -1,0 +1,179 @@
+"""Speed: whole-page cache with ETag/Last-Modified, invalidation on new articles, bounded queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from khabar.news.models import Article, Category
+from khabar.news.signals import articles_stored
+from khabar.site.middleware import CSRF_PLACEHOLDER
+from khabar.site.models import ArticleDailyViews, Comment
+from khabar.sources.models import Feed
+from sitekit import fresh_site_state, lavrov, make_article, mehr, text_of, world, yjc  # noqa: F401 - fixtures
+
+PAGES = ["/", "/latest/", "/category/world/", "/source/mehr/", "/about/", "/top/", "/search/?q=ناتو"]
+
+
+def queries_for(client, url, **headers) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    return len(queries.captured_queries), response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PAGES + ["article"])
+def test_second_request_is_served_from_the_cache(client, lavrov, url):
+    url = lavrov.get_absolute_url() if url == "article" else url
+    first_count, first = queries_for(client, url)
+    assert first.status_code == 200 and first_count > 0
+    second_count, second = queries_for(client, url)
+    assert second.status_code == 200 and second_count == 0
+    assert second["ETag"] == first["ETag"]
+
+
+@pytest.mark.django_db
+def test_etag_and_last_modified_give_304(client, lavrov):
+    first = client.get("/category/world/")
+    assert first["ETag"].startswith('"') and first["Last-Modified"].endswith("GMT")
+    assert "no-cache" in first["Cache-Control"]
+    again = client.get("/category/world/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    since = client.get("/category/world/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    assert client.get("/category/world/", HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+@pytest.mark.django_db
+def test_new_articles_invalidate_cached_pages(client, mehr, world):
+    assert "تازه‌ترین خبر کش" not in text_of(client.get("/"))
+    etag = client.get("/")["ETag"]
+    # the crawler stores with bulk_create (no model signals) and then sends articles_stored
+    new = Article.objects.bulk_create([Article(source=mehr, category=world, url="https://x.ir/1", title="تازه‌ترین خبر کش",
+                                               published_at=timezone.now())])
+    assert "تازه‌ترین خبر کش" not in text_of(client.get("/"))  # still the cached page
+    articles_stored.send(sender=Feed, article_ids=[new[0].pk])
+    fresh = client.get("/", HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200 and "تازه‌ترین خبر کش" in text_of(fresh)
+
+
+@pytest.mark.django_db
+def test_page_cache_expires_after_its_lifetime(client, lavrov, settings):
+    settings.KHABAR_PAGE_CACHE_SECONDS = 0  # off: every request renders
+    first, _ = queries_for(client, "/")
+    second, _ = queries_for(client, "/")
+    assert first > 0 and second > 0
+
+
+@pytest.mark.django_db
+def test_cached_article_page_gets_a_fresh_csrf_token_per_visitor(lavrov):
+    tokens, cookies = [], []
+    for _ in range(2):
+        reader = Client(enforce_csrf_checks=True)
+        response = reader.get(lavrov.get_absolute_url())
+        html = text_of(response)
+        assert CSRF_PLACEHOLDER not in html
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1))
+        cookies.append(response.cookies["csrftoken"].value)
+        assert "Cookie" in response["Vary"]
+        # the token of the cached page works for this reader
+        posted = reader.post(f"/news/{lavrov.pk}/comment/", {"name": "خواننده", "text": "نظر", "csrfmiddlewaretoken": tokens[-1]})
+        assert posted.status_code == 302
+    assert tokens[0] != tokens[1] and cookies[0] != cookies[1]
+    assert Comment.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_signed_in_staff_see_live_pages(admin_client, lavrov):
+    admin_client.get("/")
+    count, _ = queries_for(admin_client, "/")
+    assert count > 0
+
+
+@pytest.mark.django_db
+def test_head_is_answered(client, lavrov):
+    for url in ("/", lavrov.get_absolute_url(), "/category/world/"):
+        response = client.head(url)
+        assert response.status_code == 200 and response.content == b""
+
+
+@pytest.mark.django_db
+def test_sidebar_lists_are_shared_between_pages(client, lavrov):
+    client.get("/")
+    count, _ = queries_for(client, "/category/world/")
+    cold = Client()
+    from django.core.cache import cache
+
+    cache.clear()
+    cold_count, _ = queries_for(cold, "/category/world/")
+    assert count < cold_count  # «پربازدیدها» and «پربحث‌ترین‌ها» came from the cache
+
+
+# --- bounded queries (cache empty: the worst case) -------------------------------------------------------
+
+
+@pytest.fixture
+def busy_site(mehr, yjc):
+    """Every category with a dozen items, views and comments, several feeds, a story."""
+    from khabar.news.models import Story
+
+    story = Story.objects.create(title="رویداد")
+    now = timezone.now()
+    today = now.date()
+    articles = []
+    for category in Category.objects.all():
+        for i in range(12):
+            a = make_article(mehr if i % 2 else yjc, category, lead="لید خبر ناتو", body_text="متن خبر دربارهٔ ناتو و روسیه.",
+                             published_at=now - timedelta(minutes=i * 7), story=story if i < 3 else None)
+            ArticleDailyViews.objects.create(article=a, day=today, count=i + 1)
+            if i % 3 == 0:
+                Comment.objects.create(article=a, name="خواننده", text="نظر", approved=True)
+            articles.append(a)
+    for n in range(4):
+        Feed.objects.create(source=mehr, url=f"https://mehr.example/rss/{n}")
+    return articles
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url, limit", [
+    ("/", 8),  # sections, sidebar lists, and the top-stories box
+    ("/category/world/", 9),
+    ("article", 10),
+    ("/search/?q=ناتو&category=world", 10),
+    ("/source/mehr/", 10),
+    ("/latest/?page=2", 8),
+])
+def test_query_count_is_bounded(client, busy_site, django_assert_max_num_queries, url, limit):
+    from django.core.cache import cache
+
+    url = busy_site[5].get_absolute_url() if url == "article" else url
+    cache.clear()
+    with django_assert_max_num_queries(limit):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert b'class="ranked-list"' in response.content  # the sidebar lists were really built
+
+
+@pytest.mark.django_db
+def test_cached_answers_keep_the_headers_of_the_full_stack(client, lavrov):
+    fresh = client.get("/category/world/")
+    cached = client.get("/category/world/")
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Content-Type", "Content-Language"):
+        assert fresh.has_header(header) and cached[header] == fresh[header], header
+    assert int(cached["Content-Length"]) == len(cached.content)
+    assert cached.content == fresh.content
+
+
+@pytest.mark.django_db
+def test_static_files_and_admin_bypass_the_page_cache(client, admin_client, lavrov):
+    from django.core.cache import cache
+
+    client.get("/static/khabar/site.css")
+    client.get("/admin/login/")
+    assert not [k for k in cache._cache if ":page:" in k]
