@@ -86,6 +86,7 @@ class CrawlService:
         connections.close_all()
 
     def _schedule_loop(self) -> None:
+        from khabar.crawler.homepages import enqueue_front_pages_if_due
         from khabar.crawler.schedule import enqueue_due_feeds
 
         while not self._stop.is_set():
@@ -94,6 +95,8 @@ class CrawlService:
                 count = enqueue_due_feeds()
                 if count:
                     log.info("scheduled %d feed(s)", count)
+                # Outlets' homepages (lead slots for the ranking), on their own slow schedule.
+                enqueue_front_pages_if_due()
             except Exception:
                 log.exception("scheduling failed; trying again in %.0f s", self.tick)
             self._stop.wait(self.tick)
