@@ -12,7 +12,7 @@ from khabar.pipeline.zwnj import ZWNJ, lexicon_info, repair_zwnj
 FIX = Path(__file__).parent / "fixtures" / "zwnj"
 
 # Measured on tests/fixtures/zwnj/heldout_sentences.jsonl with the shipped lexicon
-# (bench/RESULTS-zwnj.md): precision 0.969, recall 0.873 (before the rules of
+# (bench/RESULTS.md (ZWNJ section)): precision 0.969, recall 0.873 (before the rules of
 # zwnj_rules.py: 0.965 / 0.829). Floors leave a small margin.
 PRECISION_FLOOR = 0.955
 RECALL_FLOOR = 0.85

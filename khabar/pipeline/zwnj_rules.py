@@ -7,7 +7,7 @@ is a known word; competing analyses of one key (``خانهای``: ``خان‌ه�
 inserted. Words the corpus or hazm's list knows written joined (``تنها``,
 ``ریشتر``, ``کارشناسان``) are in the lexicon's ``keep`` list and never reach
 these rules. Every rule and threshold was chosen on the DEV split
-(bench/RESULTS-zwnj.md); affix statistics of careful writers in the TRAIN
+(bench/RESULTS.md (ZWNJ section)); affix statistics of careful writers in the TRAIN
 split are in the comments.
 """
 
@@ -77,7 +77,7 @@ _ORDINAL = "یکم|دوم|سوم|چهارم|پنجم|ششم|هفتم|هشتم|ن
 _NUMBER_RE = re.compile(f"(?:{_NUMBER})(?:و(?:{_NUMBER}))*و(?:(?:{_NUMBER})(?:م|مین)?|(?:{_ORDINAL})(?:ین)?)")
 _NUMBER_PART_RE = re.compile(f"(?:{_NUMBER})(?=و)")
 
-# Thresholds (chosen on the DEV split: bench/RESULTS-zwnj.md).
+# Thresholds (chosen on the DEV split: bench/RESULTS.md (ZWNJ section)).
 MIN_STEM_COUNT = 2  # a stem must be seen at least this often (hazm words count as 2)
 PLURAL_MIN_STEM = 1  # ... except before ها/های: a noun seen once is enough
 UNKNOWN_PLURAL_STEM = 5  # ... or even an unknown one this long, when the whole word is unknown too
