@@ -54,7 +54,7 @@ KHABAR_PER_HOST_CONNECTIONS = int(env_float("KHABAR_PER_HOST_CONNECTIONS", 2))  
 KHABAR_HOST_MIN_GAP = env_float("KHABAR_HOST_MIN_GAP", 1.0)  # seconds between two requests to one host
 KHABAR_PAUSE_FAILING_AFTER = env_seconds("KHABAR_PAUSE_FAILING_AFTER", 3 * 86400)  # then the feed is paused
 KHABAR_SLOW_FEED_SECONDS = env_float("KHABAR_SLOW_FEED_SECONDS", 5.0)  # a feed answering slower is "slow"
-KHABAR_POLL_SCALE = env_float("KHABAR_POLL_SCALE", 300.0)  # check interval of a feed with 1 item/hour (adaptive)
+KHABAR_POLL_SCALE = env_float("KHABAR_POLL_SCALE", 250.0)  # check interval of a feed with 1 item/hour (adaptive)
 
 # --- database ----------------------------------------------------------------
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'khabar.sqlite3'}"

@@ -25,11 +25,12 @@ def test_a_quiet_feed_is_checked_hourly_and_a_busy_one_every_minute():
     quiet = poll([])
     assert 0.9 * MAX_INTERVAL <= quiet.seconds <= MAX_INTERVAL and "no item in the last 7 days" in quiet.reason
     busy = poll(every(3, 48))  # 20 items an hour
-    assert MIN_INTERVAL <= busy.seconds <= 80 and "items/h" in busy.reason
+    assert MIN_INTERVAL <= busy.seconds <= 70 and "items/h" in busy.reason
     hourly = poll(every(60, 7 * 24))
-    assert 270 <= hourly.seconds <= 330  # about every 5 minutes
+    assert 225 <= hourly.seconds <= 275  # about every 4 minutes
     daily = poll(every(24 * 60, 7 * 24))
-    assert 1300 <= daily.seconds <= 2100 and daily.seconds > hourly.seconds > busy.seconds
+    assert 1100 <= daily.seconds <= 1800 and daily.seconds > hourly.seconds > busy.seconds
+    assert poll(every(60, 7 * 24), scale=500).seconds > 1.8 * hourly.seconds  # KHABAR_POLL_SCALE
 
 
 def test_the_hour_of_day_counts():

@@ -36,7 +36,7 @@ MAX_INTERVAL = 3600.0
 HOST_FEED_SPACING = 10.0  # seconds: a host's feeds together are polled about this often at most
 SIBLING_CHECK_AFTER = 90.0  # seconds: the outlet's other feeds, after a fresh item
 FRESH_ITEM = 180.0  # seconds: an item this young means the outlet is publishing now
-SQRT_CONSTANT = 300.0  # seconds × sqrt(items per hour): 1 item/h → every 5 min, 25/h → every minute
+SQRT_CONSTANT = 250.0  # seconds × sqrt(items per hour): 1 item/h → every 4.2 min, 17/h → every minute
 WINDOW = timedelta(days=7)
 BACKOFF_BASE = 60.0
 MAX_BACKOFF = 6 * 3600.0
