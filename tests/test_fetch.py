@@ -41,13 +41,16 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def _send(self, status, body=b"", ctype="text/html; charset=utf-8", headers=()):
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in headers:
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            for key, value in headers:
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:  # the client gave up first (a timeout test, a size cap): as it should
+            self.close_connection = True
 
     def do_GET(self):  # noqa: N802 - stdlib name
         self.server.seen.append((self.path, dict(self.headers), time.monotonic()))
