@@ -27,20 +27,23 @@ _SPACES_RE = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANKS_RE = re.compile(r"\n\s*\n+")
 
 
-def sanitize_html(fragment: str, base_url: str | None = None) -> str:
+def sanitize_html(fragment: str, base_url: str | None = None, *, tags=None, attributes=None, **options) -> str:
     """Return ``fragment`` with only harmless markup left: no scripts, styles, events or frames.
 
     Links get ``rel="noopener noreferrer nofollow"``; only http(s) and mailto URLs survive.
+    ``tags``/``attributes`` narrow the allowed markup (the site shows less than is stored);
+    other keyword ``options`` go to ``nh3.clean``.
     """
     if not fragment:
         return ""
     return nh3.clean(
         fragment,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        tags=ALLOWED_TAGS if tags is None else tags,
+        attributes=ALLOWED_ATTRIBUTES if attributes is None else attributes,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        **options,
     ).strip()
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import nh3
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from khabar.pipeline.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from khabar.pipeline.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize_html
 from khabar.site.middleware import CSRF_PLACEHOLDER
 
 register = template.Library()
@@ -39,15 +38,7 @@ def reader_html(value: str) -> SafeString:
     """Stored body HTML as shown to readers: sanitized again, no images, ``dir="auto"`` blocks."""
     if not value:
         return mark_safe("")
-    return mark_safe(nh3.clean(
-        value,
-        tags=_READER_TAGS,
-        attributes=_READER_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-        set_tag_attribute_values=_AUTO_DIR,
-        strip_comments=True,
-    ))
+    return mark_safe(sanitize_html(value, tags=_READER_TAGS, attributes=_READER_ATTRIBUTES, set_tag_attribute_values=_AUTO_DIR))
 
 
 @register.filter
