@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.khabar-installed
 PYTEST_ARGS ?=
 
-.PHONY: install browser demo run test serve worker clean
+.PHONY: install browser demo run test lint serve worker clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,7 +35,13 @@ serve: install
 worker: install
 	$(VENV)/bin/khabar worker
 
-test: install
+# Style (ruff) and import contracts (import-linter, [tool.importlinter] in pyproject.toml).
+lint: $(STAMP)
+	$(VENV)/bin/ruff check khabar tests bench
+	$(VENV)/bin/ruff format --check khabar tests bench
+	$(VENV)/bin/lint-imports
+
+test: install lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -72,7 +72,9 @@ def cmd_normalize(args) -> int:
     from khabar.pipeline.search_keys import search_key
     from khabar.pipeline.zwnj import repair_zwnj
 
-    step = {"display": normalize_display, "repair": repair_zwnj, "prepare": prepare_text, "search": search_key}[args.mode]
+    step = {"display": normalize_display, "repair": repair_zwnj, "prepare": prepare_text, "search": search_key}[
+        args.mode
+    ]
     data = sys.stdin.buffer.read()
     try:
         text = data.decode("utf-8")
@@ -93,8 +95,17 @@ def cmd_dates(args) -> int:
     if when is None:
         print(f"khabar dates: no date or time found in {text!r}", file=sys.stderr)
         return 1
-    print(json.dumps({"utc": when.astimezone(timezone.utc).isoformat(), "tehran": format_jalali(when),
-                      "relative": format_relative(when)}, ensure_ascii=False, indent=2))
+    print(
+        json.dumps(
+            {
+                "utc": when.astimezone(timezone.utc).isoformat(),
+                "tehran": format_jalali(when),
+                "relative": format_relative(when),
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
     return 0
 
 
@@ -110,7 +121,9 @@ def cmd_crawl(args) -> int:
     feeds = Feed.objects.filter(active=True, source__active=True, paused_at__isnull=True).select_related("source")
     feeds = list(feeds if args.all else feeds.filter(next_check_at__lte=timezone.now()))
     if not feeds:
-        _console().print("No feed is due. Use [bold]--all[/] to crawl every active feed now, or add feeds with `khabar sources add URL`.")
+        _console().print(
+            "No feed is due. Use [bold]--all[/] to crawl every active feed now, or add feeds with `khabar sources add URL`."
+        )
         return 0
     reports = refresh_feeds(feeds)
     print_crawl_summary(reports, _console())
@@ -143,7 +156,18 @@ def cmd_newsweb(args) -> int:
     if not args.register:
         from khabar.newsweb.server import main as newsweb_main
 
-        return newsweb_main(["--seed", str(args.seed), "--rate", str(args.rate), "--port", str(args.port), "--backlog", str(args.backlog)])
+        return newsweb_main(
+            [
+                "--seed",
+                str(args.seed),
+                "--rate",
+                str(args.rate),
+                "--port",
+                str(args.port),
+                "--backlog",
+                str(args.backlog),
+            ]
+        )
     # Also register its outlets, so that `khabar crawl --once --allow-private` finds them.
     setup_django(allow_private=True)
     ensure_database()
@@ -178,7 +202,9 @@ def cmd_worker(args) -> int:
     from khabar.crawler.runner import CrawlService
 
     service = CrawlService(workers=args.workers, tick=args.tick, schedule=not args.no_schedule).start()
-    print(f"Khabar worker: {args.workers} task thread(s){'' if args.no_schedule else ' and the scheduler'} running (Ctrl-C stops)")
+    print(
+        f"Khabar worker: {args.workers} task thread(s){'' if args.no_schedule else ' and the scheduler'} running (Ctrl-C stops)"
+    )
     wait_for_interrupt()
     print("Stopping: finishing the tasks in progress…")
     service.stop()
@@ -239,7 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="serve the site while crawling the bundled offline news web (no internet needed)")
     add_site_args(p)
     p.add_argument("--newsweb-port", type=int, default=8800, help="port of the offline news web (default: %(default)s)")
-    p.add_argument("--rate", type=float, default=6.0, help="new items per minute on the news web (default: %(default)s)")
+    p.add_argument(
+        "--rate", type=float, default=6.0, help="new items per minute on the news web (default: %(default)s)"
+    )
     p.add_argument("--seed", type=int, default=1, help="news web random seed (default: %(default)s)")
     p.add_argument("--poll", type=int, default=20, help="seconds between checks of one feed (default: %(default)s)")
     p.add_argument("--workers", type=int, default=2, help="crawl task threads (default: %(default)s)")
@@ -247,7 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="serve the site while crawling the built-in list of real outlets on the internet")
     add_site_args(p)
-    p.add_argument("--outlets", help="a JSON file of outlets like khabar/sources/data/outlets.json (default: the built-in list)")
+    p.add_argument(
+        "--outlets", help="a JSON file of outlets like khabar/sources/data/outlets.json (default: the built-in list)"
+    )
     p.add_argument("--workers", type=int, default=2, help="crawl task threads (default: %(default)s)")
     p.set_defaults(func=cmd_run)
 
@@ -255,24 +285,34 @@ def build_parser() -> argparse.ArgumentParser:
     add_site_args(p)
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("worker", help="run the scheduler and crawl task workers (any number of them may share a PostgreSQL database)")
+    p = sub.add_parser(
+        "worker", help="run the scheduler and crawl task workers (any number of them may share a PostgreSQL database)"
+    )
     p.add_argument("--workers", type=int, default=2, help="task threads in this process (default: %(default)s)")
-    p.add_argument("--tick", type=float, default=5.0, help="seconds between two looks for due feeds (default: %(default)s)")
+    p.add_argument(
+        "--tick", type=float, default=5.0, help="seconds between two looks for due feeds (default: %(default)s)"
+    )
     p.add_argument("--no-schedule", action="store_true", help="only run tasks; another process schedules")
-    p.add_argument("--allow-private", action="store_true", help="allow crawling loopback/private addresses (the news web)")
+    p.add_argument(
+        "--allow-private", action="store_true", help="allow crawling loopback/private addresses (the news web)"
+    )
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("crawl", help="crawl the due feeds once and print a summary")
     p.add_argument("--once", action="store_true", required=True, help="crawl once and exit (the only mode)")
     p.add_argument("--all", action="store_true", help="crawl every active feed, due or not")
-    p.add_argument("--allow-private", action="store_true", help="allow crawling loopback/private addresses (the news web)")
+    p.add_argument(
+        "--allow-private", action="store_true", help="allow crawling loopback/private addresses (the news web)"
+    )
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("newsweb", help="serve the offline news web on loopback (for demos and tests)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--rate", type=float, default=6.0, help="new items per minute (default: %(default)s)")
     p.add_argument("--port", type=int, default=8800, help="port of every outlet (default: %(default)s)")
-    p.add_argument("--backlog", type=int, default=20, help="items each outlet has already published (default: %(default)s)")
+    p.add_argument(
+        "--backlog", type=int, default=20, help="items each outlet has already published (default: %(default)s)"
+    )
     p.add_argument("--register", action="store_true", help="also register its outlets as sources in the database")
     p.add_argument("--poll", type=int, default=20, help="with --register: seconds between checks of one feed")
     p.set_defaults(func=cmd_newsweb)
@@ -280,7 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sources", help="list, add or load the outlets and feeds")
     ssub = p.add_subparsers(dest="sources_command", metavar="ACTION")
     ssub.add_parser("list", help="outlets and feeds with their health (same as status)")
-    ssub.add_parser("status", help="every feed's health: status, error class, last success, error streak, next check and why")
+    ssub.add_parser(
+        "status", help="every feed's health: status, error class, last success, error streak, next check and why"
+    )
     a = ssub.add_parser("add", help="add a feed URL")
     a.add_argument("url")
     a.add_argument("--name", help="the outlet's Persian name (default: the host name)")
@@ -295,27 +337,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("normalize", help="normalize Persian text from stdin to stdout (UTF-8)")
-    p.add_argument("--mode", choices=["display", "repair", "prepare", "search"], default="display",
-                   help="display: letters, junk, spacing; repair: restore lost ZWNJs; prepare: both (what the crawler stores); "
-                        "search: the folded search key (default: %(default)s)")
+    p.add_argument(
+        "--mode",
+        choices=["display", "repair", "prepare", "search"],
+        default="display",
+        help="display: letters, junk, spacing; repair: restore lost ZWNJs; prepare: both (what the crawler stores); "
+        "search: the folded search key (default: %(default)s)",
+    )
     p.set_defaults(func=cmd_normalize)
 
-    p = sub.add_parser("dates", help="parse a Persian or Gregorian dateline: prints UTC, Tehran Jalali and relative time")
+    p = sub.add_parser(
+        "dates", help="parse a Persian or Gregorian dateline: prints UTC, Tehran Jalali and relative time"
+    )
     p.add_argument("action", choices=["parse"], help="what to do with the text")
     p.add_argument("text", nargs="+", help="e.g. '۱۵:۴۴ - ۲۷ مهر ۱۴۰۰'")
     p.set_defaults(func=cmd_dates)
 
-    p = sub.add_parser("cluster", help="group articles (JSON Lines) into stories with the online algorithm, in input order")
-    p.add_argument("--input", required=True, help="JSON Lines: id, source, url, title, lead, body, published (- for stdin)")
+    p = sub.add_parser(
+        "cluster", help="group articles (JSON Lines) into stories with the online algorithm, in input order"
+    )
+    p.add_argument(
+        "--input", required=True, help="JSON Lines: id, source, url, title, lead, body, published (- for stdin)"
+    )
     p.add_argument("--output", help="where to write the lines with their story (default: standard output)")
-    p.add_argument("--granularity", choices=["event", "topic"], default="event",
-                   help="event: one story per event (the site's); topic: coarser, one per topic (default: %(default)s)")
+    p.add_argument(
+        "--granularity",
+        choices=["event", "topic"],
+        default="event",
+        help="event: one story per event (the site's); topic: coarser, one per topic (default: %(default)s)",
+    )
     p.set_defaults(func=cmd_cluster)
 
     p = sub.add_parser("eval-clusters", help="B-cubed precision, recall and F1 of a clustering against a gold one")
-    p.add_argument("--gold", required=True, help="JSON Lines with id and a label (story, event, topic, label or cluster)")
+    p.add_argument(
+        "--gold", required=True, help="JSON Lines with id and a label (story, event, topic, label or cluster)"
+    )
     p.add_argument("--pred", required=True, help="JSON Lines with id and story (what `khabar cluster` writes)")
-    p.add_argument("--gold-field", help="the gold label's field (default: the first of story, event, topic, label, cluster)")
+    p.add_argument(
+        "--gold-field", help="the gold label's field (default: the first of story, event, topic, label, cluster)"
+    )
     p.add_argument("--pred-field", default="story", help="the predicted label's field (default: %(default)s)")
     p.set_defaults(func=cmd_eval_clusters)
 

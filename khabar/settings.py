@@ -40,7 +40,9 @@ def env_seconds(name: str, default: float) -> float:
 DATA_DIR = Path(os.environ.get("KHABAR_DATA_DIR", "var")).resolve()
 DEBUG = env_bool("KHABAR_DEBUG", False)
 SECRET_KEY = os.environ.get("KHABAR_SECRET_KEY") or "khabar-insecure-development-key-set-KHABAR_SECRET_KEY"
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("KHABAR_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("KHABAR_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()
+]
 
 # --- crawling --------------------------------------------------------------
 KHABAR_ALLOW_PRIVATE_ADDRESSES = env_bool("KHABAR_ALLOW_PRIVATE_ADDRESSES", False)
@@ -128,7 +130,9 @@ KHABAR_IMAGE_MAX_BYTES = int(env_float("KHABAR_IMAGE_MAX_BYTES", 3 * 1024 * 1024
 
 # --- stories ---------------------------------------------------------------
 KHABAR_STORY_WINDOW_HOURS = env_float("KHABAR_STORY_WINDOW_HOURS", 72.0)  # an article may join a story this recent
-KHABAR_FRONT_PAGE_INTERVAL = env_float("KHABAR_FRONT_PAGE_INTERVAL", 300.0)  # seconds between reads of an outlet's homepage
+KHABAR_FRONT_PAGE_INTERVAL = env_float(
+    "KHABAR_FRONT_PAGE_INTERVAL", 300.0
+)  # seconds between reads of an outlet's homepage
 # The search backend follows the database engine unless set to a dotted path.
 KHABAR_SEARCH_BACKEND = os.environ.get("KHABAR_SEARCH_BACKEND") or (
     "khabar.search.backends.postgres.PostgresSearchBackend"
@@ -139,9 +143,13 @@ KHABAR_SEARCH_BACKEND = os.environ.get("KHABAR_SEARCH_BACKEND") or (
 _cache_url = os.environ.get("KHABAR_CACHE_URL", "").strip()
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": _cache_url[len("file://"):]}
+        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": _cache_url[len("file://") :]}
         if _cache_url.startswith("file://")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "khabar", "OPTIONS": {"MAX_ENTRIES": 3000}}
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "khabar",
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        }
     )
 }
 

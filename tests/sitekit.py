@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 from html.parser import HTMLParser
 
-import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from khabar.news.models import Article, Category
-from khabar.site import view_counter
 from khabar.sources.models import Source
 
 ZWNJ = "\u200c"
@@ -68,44 +66,6 @@ def ensure_categories() -> None:
         Category.objects.get_or_create(slug=slug, defaults={"name": name, "order": order})
 
 
-@pytest.fixture
-def world() -> Category:
-    ensure_categories()
-    return Category.objects.get(slug="world")
-
-
-@pytest.fixture
-def mehr() -> Source:
-    return make_source("خبرگزاری مهر", "mehr")
-
-
-@pytest.fixture
-def yjc() -> Source:
-    return make_source("باشگاه خبرنگاران", "yjc")
-
-
-@pytest.fixture
-def lavrov(mehr, world) -> Article:
-    return make_article(
-        mehr,
-        world,
-        url=LAVROV_URL,
-        title=LAVROV_TITLE,
-        lead=LAVROV_LEAD,
-        body_html=f"<p>{LAVROV_P1}</p><p>{LAVROV_P2}</p>",
-        body_text=f"{LAVROV_P1}\n\n{LAVROV_P2}",
-        published_at=LAVROV_TIME,
-    )
-
-
-@pytest.fixture
-def yjc_world(yjc, world) -> list[Article]:
-    return [
-        make_article(yjc, world, title=f"تیتر باشگاه {i}", lead=lead, published_at=timezone.now() - timedelta(hours=i + 1))
-        for i, lead in enumerate(YJC_LEADS)
-    ]
-
-
 def text_of(response) -> str:
     return response.content.decode()
 
@@ -153,20 +113,6 @@ def parse(response) -> _Resources:
 
 def has_persian(text: str) -> bool:
     return bool(re.search("[\u0600-\u06ff]", text))
-
-
-
-
-@pytest.fixture(autouse=True)
-def fresh_site_state(settings):
-    """Every test starts with an empty page cache and no waiting views; views are flushed by the test."""
-    settings.KHABAR_VIEWS_FLUSH_SECONDS = 0
-    settings.KHABAR_VIEWS_FLUSH_THRESHOLD = 10**6
-    cache.clear()
-    view_counter._buffer.take()
-    yield
-    view_counter._buffer.take()
-    cache.clear()
 
 
 def section(html: str, marker: str) -> str:

@@ -18,22 +18,29 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from sitekit import ZWNJ, make_article
+from test_site_images import ImageServer
 
 from khabar.news.models import Category, Story
 from khabar.site.models import ArticleDailyViews, Comment
 from khabar.sources.models import Feed
-from sitekit import (  # noqa: F401 - fixtures
-    LAVROV_TITLE, ZWNJ, fresh_site_state, lavrov, make_article, make_source, mehr, world, yjc, yjc_world,
-)
-from test_site_images import ImageServer
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 WIDTHS = (360, 1280)
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 
-pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed (make install installs it)")
+pytestmark = pytest.mark.skipif(
+    not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed (make install installs it)"
+)
 
 # Page checks run in the page: returns a dict the test asserts on.
 _INSPECT = """async () => {
@@ -120,8 +127,9 @@ class Visit:
         self.origin = urlsplit(server_url).netloc
         self.server_url = server_url.rstrip("/")
         self.width = width
-        self.context = browser.new_context(viewport={"width": width, "height": 800}, locale="fa-IR",
-                                           color_scheme=color_scheme, service_workers="block")
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 800}, locale="fa-IR", color_scheme=color_scheme, service_workers="block"
+        )
         self.errors: list[str] = []
         self.foreign: list[str] = []
         self.context.route("**/*", self._route)
@@ -177,9 +185,15 @@ def site(settings, tmp_path, mehr, yjc, world, lavrov, yjc_world):
     lavrov.save()
     sport = Category.objects.get(slug="sports")
     for i in range(8):
-        make_article(mehr if i % 2 else yjc, sport if i % 2 else world, story=story if i < 2 else None,
-                     title=f"گزارش رسانه{ZWNJ}ها از رویداد شمارهٔ {i}", lead=f"لید خبر شمارهٔ {i} با واژهٔ English و عدد 2024",
-                     body_text="گزارش رسانهها از این رویداد ادامه دارد.", published_at=now - timedelta(minutes=5 * i))
+        make_article(
+            mehr if i % 2 else yjc,
+            sport if i % 2 else world,
+            story=story if i < 2 else None,
+            title=f"گزارش رسانه{ZWNJ}ها از رویداد شمارهٔ {i}",
+            lead=f"لید خبر شمارهٔ {i} با واژهٔ English و عدد 2024",
+            body_text="گزارش رسانهها از این رویداد ادامه دارد.",
+            published_at=now - timedelta(minutes=5 * i),
+        )
     for a in yjc_world:
         ArticleDailyViews.objects.create(article=a, day=now.date(), count=7)
         Comment.objects.create(article=a, name="خواننده", text="نظری تأییدشده", approved=True)
@@ -232,8 +246,10 @@ def test_pages_at_phone_and_desktop_widths(browser, live_server, site):
             assert visit.page.locator("mark").count() >= 2
             # visible focus: the first Tab lands on the skip link, drawn with an outline
             visit.page.keyboard.press("Tab")
-            focus = visit.page.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
-                                        " return [document.activeElement.className, s.outlineStyle, s.outlineWidth]; })()")
+            focus = visit.page.evaluate(
+                "(() => { const s = getComputedStyle(document.activeElement);"
+                " return [document.activeElement.className, s.outlineStyle, s.outlineWidth]; })()"
+            )
             assert focus[0] == "skip-link" and focus[1] != "none" and focus[2] != "0px", focus
         finally:
             visit.close()

@@ -34,8 +34,13 @@ def command_env(tmp_path: Path, **env) -> dict[str, str]:
 
 def start(args: list[str], tmp_path: Path, **env) -> subprocess.Popen:
     return subprocess.Popen(
-        KHABAR + args, env=command_env(tmp_path, **env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        cwd=tmp_path, start_new_session=True,
+        KHABAR + args,
+        env=command_env(tmp_path, **env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp_path,
+        start_new_session=True,
     )
 
 
@@ -86,15 +91,24 @@ def test_demo_fills_the_site_within_60_seconds_and_stops_cleanly(tmp_path):
 
 def test_run_offline_starts_shows_no_news_and_reports_errors(tmp_path):
     dead = free_port()  # nothing listens there: every feed fails like an unreachable outlet
-    outlets = {"outlets": [
-        {"slug": f"outlet{i}", "name": f"رسانه {i}", "homepage": f"http://127.0.0.1:{dead}/",
-         "feeds": [{"url": f"http://127.0.0.1:{dead}/rss/{i}", "category": None}]}
-        for i in range(3)
-    ]}
+    outlets = {
+        "outlets": [
+            {
+                "slug": f"outlet{i}",
+                "name": f"رسانه {i}",
+                "homepage": f"http://127.0.0.1:{dead}/",
+                "feeds": [{"url": f"http://127.0.0.1:{dead}/rss/{i}", "category": None}],
+            }
+            for i in range(3)
+        ]
+    }
     (tmp_path / "outlets.json").write_text(json.dumps(outlets), encoding="utf-8")
     port = free_port()
-    process = start(["run", "--port", str(port), "--outlets", str(tmp_path / "outlets.json")], tmp_path,
-                    KHABAR_ALLOW_PRIVATE_ADDRESSES="1")
+    process = start(
+        ["run", "--port", str(port), "--outlets", str(tmp_path / "outlets.json")],
+        tmp_path,
+        KHABAR_ALLOW_PRIVATE_ADDRESSES="1",
+    )
     try:
         deadline = time.monotonic() + 30
         page = None
@@ -112,8 +126,14 @@ def test_run_offline_starts_shows_no_news_and_reports_errors(tmp_path):
         output = stop(process)
     assert process.returncode == 0, output[-3000:]
     assert "connection failed" in output and "Traceback" not in output, output[-3000:]
-    listing = subprocess.run(KHABAR + ["sources", "list"], env=command_env(tmp_path),
-                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    listing = subprocess.run(
+        KHABAR + ["sources", "list"],
+        env=command_env(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "failing" in listing.stdout and "connection" in listing.stdout
 
 
@@ -121,8 +141,12 @@ def test_extract_command_on_a_real_page(fixtures_dir):
     page = fixtures_dir / "persian_html" / "www.isna.ir__1558105248971.html"
     expected = json.loads((fixtures_dir / "persian_html" / "expected.json").read_text(encoding="utf-8"))
     isna = next(e for e in expected if e["file"] == page.name)["expected"]
-    result = subprocess.run(KHABAR + ["extract", "--url", "https://www.isna.ir/news/x", str(page)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        KHABAR + ["extract", "--url", "https://www.isna.ir/news/x", str(page)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["title"] == isna["title"]

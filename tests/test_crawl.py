@@ -113,8 +113,14 @@ def test_due_feeds_run_through_the_task_queue(newsweb, allow_private):
     assert queued == Feed.objects.count()  # every feed claimed exactly once
     assert enqueue_due_feeds() == 0
     Worker(
-        queue_names=["crawl"], interval=0, batch=True, backend_name="default", startup_delay=False,
-        max_tasks=None, worker_id="test-worker", excluded_queue_names=[],
+        queue_names=["crawl"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
     ).run()
     results = list(DBTaskResult.objects.all())
     assert 1 < len(results) < queued  # feeds travel in batches of several hosts

@@ -17,8 +17,10 @@ BODY = "متن کامل خبر در این پاراگراف آمده است و �
 
 
 def page(title: str, text: str = BODY) -> bytes:
-    return (f"<html lang='fa'><head><meta charset='utf-8'><title>{title}</title></head>"
-            f"<body><article><h1>{title}</h1><p>{text}</p><p>{text}</p></article></body></html>").encode()
+    return (
+        f"<html lang='fa'><head><meta charset='utf-8'><title>{title}</title></head>"
+        f"<body><article><h1>{title}</h1><p>{text}</p><p>{text}</p></article></body></html>"
+    ).encode()
 
 
 def rss(base: str) -> bytes:

@@ -88,16 +88,26 @@ def test_a_fresh_item_brings_the_outlets_other_feeds_forward():
     now = timezone.now()
     later = now + timedelta(minutes=30)
     source = Source.objects.create(name="رسانه", slug="outlet")
-    politics, sports, culture = (Feed.objects.create(source=source, url=f"http://news.example/rss/{c}", next_check_at=later)
-                                 for c in ("politics", "sports", "culture"))
+    politics, sports, culture = (
+        Feed.objects.create(source=source, url=f"http://news.example/rss/{c}", next_check_at=later)
+        for c in ("politics", "sports", "culture")
+    )
     Feed.objects.filter(pk=culture.pk).update(claimed_at=now)  # in a worker's hands: left alone
-    record = ArticleRecord(url="http://news.example/1", title="t", lead="", body_text="", body_html="",
-                           published_at=now - timedelta(seconds=40))
+    record = ArticleRecord(
+        url="http://news.example/1",
+        title="t",
+        lead="",
+        body_text="",
+        body_html="",
+        published_at=now - timedelta(seconds=40),
+    )
     refresh = FeedRefresh(feed_url=politics.url, fetch=FetchResult(url=politics.url, status=200), records=[record])
     record_success(politics, refresh, new_items=1, now=now)
     sports.refresh_from_db()
     culture.refresh_from_db()
-    assert sports.next_check_at == now + timedelta(seconds=90) and "the outlet just published" in sports.next_check_reason
+    assert (
+        sports.next_check_at == now + timedelta(seconds=90) and "the outlet just published" in sports.next_check_reason
+    )
     assert culture.next_check_at == later
     # An old item (the backlog of a new feed) says nothing about now.
     Feed.objects.filter(pk=sports.pk).update(next_check_at=later)

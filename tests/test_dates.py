@@ -78,8 +78,20 @@ def test_dateline_found_inside_text():
 
 @pytest.mark.parametrize(
     "garbage",
-    ["", "   ", "hello world", "سلام دنیا", "12:30", "1400/13/40", "۳۲ مهر ۱۴۰۰", "99/99/9999", "2019-02-30",
-     "کد خبر: 1608590/13", None, 12345],
+    [
+        "",
+        "   ",
+        "hello world",
+        "سلام دنیا",
+        "12:30",
+        "1400/13/40",
+        "۳۲ مهر ۱۴۰۰",
+        "99/99/9999",
+        "2019-02-30",
+        "کد خبر: 1608590/13",
+        None,
+        12345,
+    ],
 )
 def test_garbage_gives_none(garbage):
     assert parse_persian_datetime(garbage) is None
@@ -116,7 +128,7 @@ def test_round_trip(dt):
 
 def test_month_names_all_months():
     names = "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند".split()
-    for month, name in enumerate(names, start=1):
+    for _month, name in enumerate(names, start=1):
         value = parse_persian_datetime(f"۱۰ {name} ۱۴۰۱ ساعت ۱۲:۰۰")
         assert value is not None, name
         assert format_jalali_date(value) == f"۱۰ {name} ۱۴۰۱"

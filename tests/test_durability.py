@@ -37,7 +37,10 @@ class Database:
         return [row[0] for row in self.query("SELECT url FROM news_article")]
 
     def task_states(self) -> list[tuple[str, str]]:
-        return [tuple(row) for row in self.query("SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult")]
+        return [
+            tuple(row)
+            for row in self.query("SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult")
+        ]
 
 
 @pytest.fixture
@@ -48,8 +51,12 @@ def database(tmp_path):
         import psycopg
 
         config = dj_database_url.parse(url)
-        server = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"],
-                  "password": config["PASSWORD"] or None}
+        server = {
+            "host": config["HOST"],
+            "port": config["PORT"] or 5432,
+            "user": config["USER"],
+            "password": config["PASSWORD"] or None,
+        }
         name = f"khabar_kill_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
@@ -75,11 +82,19 @@ def database(tmp_path):
 
 
 def khabar(args: list[str], tmp_path: Path, db: Database, log: Path | None = None) -> subprocess.Popen:
-    env = {**os.environ, "KHABAR_DATABASE_URL": db.url, "KHABAR_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1",
-           "KHABAR_HOST_MIN_GAP": "0.05", "KHABAR_FETCH_TIMEOUT": "5", "KHABAR_ALLOW_PRIVATE_ADDRESSES": "1"}
+    env = {
+        **os.environ,
+        "KHABAR_DATABASE_URL": db.url,
+        "KHABAR_DATA_DIR": str(tmp_path),
+        "PYTHONUNBUFFERED": "1",
+        "KHABAR_HOST_MIN_GAP": "0.05",
+        "KHABAR_FETCH_TIMEOUT": "5",
+        "KHABAR_ALLOW_PRIVATE_ADDRESSES": "1",
+    }
     output = open(log, "a") if log else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
-    return subprocess.Popen(KHABAR + args, env=env, cwd=tmp_path, stdout=output, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(
+        KHABAR + args, env=env, cwd=tmp_path, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def wait_until(condition, timeout: float, what: str) -> None:
@@ -95,9 +110,17 @@ def test_kill_9_mid_crawl_then_restart_loses_nothing_and_stores_nothing_twice(tm
     log = tmp_path / "worker.log"
     try:
         truth = {canonical_url(item.url) for item in web.published()}
-        outlets = {"outlets": [
-            {"slug": o.slug, "name": o.name, "homepage": o.homepage,
-             "feeds": [{"url": f.url, "category": f.category} for f in o.feeds]} for o in web.outlets]}
+        outlets = {
+            "outlets": [
+                {
+                    "slug": o.slug,
+                    "name": o.name,
+                    "homepage": o.homepage,
+                    "feeds": [{"url": f.url, "category": f.category} for f in o.feeds],
+                }
+                for o in web.outlets
+            ]
+        }
         (tmp_path / "outlets.json").write_text(json.dumps(outlets), encoding="utf-8")
         loaded = khabar(["sources", "load", str(tmp_path / "outlets.json")], tmp_path, database, log)
         assert loaded.wait(120) == 0, log.read_text()

@@ -155,7 +155,10 @@ class TestLabelledPages:
 
 def test_isna_details(extracted):
     page = extracted["www.isna.ir__1558105248971.html"]
-    assert page.lead == "کارشناس داوری فوتبال ایران می‌گوید تیم داوری مسابقه سپاهان و پرسپولیس عملکرد قابل قبول و خوبی داشته است."
+    assert (
+        page.lead
+        == "کارشناس داوری فوتبال ایران می‌گوید تیم داوری مسابقه سپاهان و پرسپولیس عملکرد قابل قبول و خوبی داشته است."
+    )
     assert page.author == "امیرعلی عوض‌پور"
     assert page.tags == ["تيم فوتبال پرسپوليس", "تيم فوتبال سپاهان", "جام حذفي فوتبال ايران"]
     assert page.text.endswith("انتهای پیام")
@@ -265,10 +268,20 @@ def isna_reference():
         pytest.param(to_cp1256(isna_text()), None, id="cp1256-meta"),
         pytest.param(to_cp1256(isna_text()), {"Content-Type": "text/html; charset=windows-1256"}, id="cp1256-header"),
         pytest.param(to_cp1256(isna_text(), None), None, id="cp1256-meta-says-utf8"),
-        pytest.param(to_cp1256(isna_text(), None), {"content-type": "text/html; charset=UTF-8"}, id="cp1256-header-says-utf8"),
-        pytest.param(to_cp1256(isna_text()), {"content-type": "text/html; charset=iso-8859-1"}, id="cp1256-header-says-latin1"),
-        pytest.param(isna_text().encode("utf-8"), {"content-type": "text/html; charset=windows-1256"}, id="utf8-header-says-cp1256"),
-        pytest.param(isna_text().encode("utf-8"), {"Content-Type": "text/html; charset=ISO-8859-1"}, id="utf8-header-says-latin1"),
+        pytest.param(
+            to_cp1256(isna_text(), None), {"content-type": "text/html; charset=UTF-8"}, id="cp1256-header-says-utf8"
+        ),
+        pytest.param(
+            to_cp1256(isna_text()), {"content-type": "text/html; charset=iso-8859-1"}, id="cp1256-header-says-latin1"
+        ),
+        pytest.param(
+            isna_text().encode("utf-8"),
+            {"content-type": "text/html; charset=windows-1256"},
+            id="utf8-header-says-cp1256",
+        ),
+        pytest.param(
+            isna_text().encode("utf-8"), {"Content-Type": "text/html; charset=ISO-8859-1"}, id="utf8-header-says-latin1"
+        ),
         pytest.param(to_cp1256(isna_text(), "windows-1252"), None, id="cp1256-meta-says-cp1252"),
         pytest.param(b"\xef\xbb\xbf" + isna_text().encode("utf-8"), None, id="utf8-bom"),
         pytest.param(isna_text().encode("utf-16"), None, id="utf16-bom"),
@@ -311,7 +324,9 @@ def assert_empty(page: ExtractedPage, url: str = ""):
         pytest.param(b"   \n\t ", id="whitespace"),
         pytest.param(bytes(range(256)) * 20, id="all-bytes"),
         pytest.param(bytes((i * 7919 + 13) % 256 for i in range(6000)), id="pseudo-random"),
-        pytest.param(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + bytes(range(256)) * 4, id="pdf"),
+        pytest.param(
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + bytes(range(256)) * 4, id="pdf"
+        ),
         pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", id="png"),
         pytest.param(b"\x1f\x8b\x08\x00\x00\x00\x00\x00", id="gzip"),
         pytest.param("just some plain text, no markup at all", id="plain-text"),
@@ -354,7 +369,8 @@ def test_scripts_and_event_handlers_never_reach_html():
 
 
 def test_generic_page_metadata():
-    html = """<!doctype html><html lang="fa-IR"><head>
+    html = (
+        """<!doctype html><html lang="fa-IR"><head>
     <title>عنوان خبر آزمایشی برای سایت ناشناس - سایت نمونه</title>
     <meta property="og:title" content="عنوان خبر آزمایشی برای سایت ناشناس - سایت نمونه">
     <meta property="og:description" content="خلاصه‌ای از خبر آزمایشی.">
@@ -363,8 +379,14 @@ def test_generic_page_metadata():
     </head><body><div class="today-date">۱۰ مهر ۱۴۰۲</div><article>
     <h1>عنوان خبر آزمایشی برای سایت ناشناس</h1>
     <p>خلاصه‌ای از خبر آزمایشی.</p>
-    """ + "".join(f"<p>بند شماره {i} از متن خبر که به اندازه کافی طولانی است تا استخراج شود و کنار گذاشته نشود.</p>" for i in range(8)) + """
+    """
+        + "".join(
+            f"<p>بند شماره {i} از متن خبر که به اندازه کافی طولانی است تا استخراج شود و کنار گذاشته نشود.</p>"
+            for i in range(8)
+        )
+        + """
     </article></body></html>"""
+    )
     page = extract_article(html.encode("utf-8"), "https://news.example.ir/a/1")
     assert page.title == "عنوان خبر آزمایشی برای سایت ناشناس"
     assert page.lead == "خلاصه‌ای از خبر آزمایشی."
@@ -376,7 +398,8 @@ def test_generic_page_metadata():
 
 def test_visible_jalali_dateline_is_the_last_resort():
     paragraphs = "".join(
-        f"<p>بند شماره {i} از متن خبر که به اندازه کافی طولانی است تا استخراج شود و کنار گذاشته نشود.</p>" for i in range(8)
+        f"<p>بند شماره {i} از متن خبر که به اندازه کافی طولانی است تا استخراج شود و کنار گذاشته نشود.</p>"
+        for i in range(8)
     )
     html = f"""<html><head><title>خبری بی‌تاریخ در متادیتا</title></head><body>
     <div class="today_date">۲۸ : ۱۹ - جمعه ۲۷ ارديبهشت ۱۳۹۸</div>

@@ -128,8 +128,9 @@ def test_wrong_and_legacy_charsets_and_bozo_feeds_give_correct_persian(web, craw
         web.faults.set(slug, [fault])
     reports = refresh_feeds(feeds_of(outlets))
     assert not [r.error for r in reports if r.error]
-    assert all(any("feed has errors but was read" in e for e in r.item_errors)
-               for r in reports if r.source == "ورزش امروز")
+    assert all(
+        any("feed has errors but was read" in e for e in r.item_errors) for r in reports if r.source == "ورزش امروز"
+    )
     expected = {canonical_url(item.url): item for item in web.published() if item.outlet in outlets}
     stored = {a.url: a for a in Article.objects.all()}
     assert set(stored) == set(expected)
@@ -153,8 +154,9 @@ def test_a_feed_failing_too_long_is_paused_and_shown_not_hidden(web, crawl_setti
     refresh_feeds([feed])
     feed.refresh_from_db()
     assert feed.status == "failing" and feed.paused_at is None
-    Feed.objects.filter(pk=feed.pk).update(failing_since=timezone.now() - timedelta(days=3, minutes=1),
-                                           next_check_at=timezone.now())
+    Feed.objects.filter(pk=feed.pk).update(
+        failing_since=timezone.now() - timedelta(days=3, minutes=1), next_check_at=timezone.now()
+    )
     refresh_feeds(list(Feed.objects.filter(pk=feed.pk).select_related("source")))
     feed.refresh_from_db()
     assert feed.status == "paused" and feed.paused_at is not None and feed.next_check_reason.startswith("paused")

@@ -157,9 +157,13 @@ def fetch(url, **kwargs):
 
 
 def fetch_many(urls, **kwargs):
-    policy = FetchPolicy(allow_private=kwargs.pop("allow_private", True), timeout=kwargs.pop("timeout", 1.0),
-                         max_bytes=kwargs.pop("max_bytes", 100_000), min_gap=kwargs.pop("min_gap", 0.0),
-                         total_timeout=kwargs.pop("total_timeout", None))
+    policy = FetchPolicy(
+        allow_private=kwargs.pop("allow_private", True),
+        timeout=kwargs.pop("timeout", 1.0),
+        max_bytes=kwargs.pop("max_bytes", 100_000),
+        min_gap=kwargs.pop("min_gap", 0.0),
+        total_timeout=kwargs.pop("total_timeout", None),
+    )
     fetcher_options = {k: kwargs.pop(k) for k in ("resolver", "is_allowed") if k in kwargs}
 
     async def go():

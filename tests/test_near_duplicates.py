@@ -92,8 +92,14 @@ def test_near_duplicate_precision_and_recall_on_the_news_web():
     clusterer = StoryClusterer()
     assigned = []
     for n, p in enumerate(pubs):
-        doc = StoryDocument(n, p.outlet, normalize_display(p.title), normalize_display(p.lead),
-                            normalize_display(p.body), 1_750_000_000 + p.offset)
+        doc = StoryDocument(
+            n,
+            p.outlet,
+            normalize_display(p.title),
+            normalize_display(p.lead),
+            normalize_display(p.body),
+            1_750_000_000 + p.offset,
+        )
         assigned.append(clusterer.add(doc))
     gold = {n: p.article_id for n, p in enumerate(pubs)}
     pairs = [(a.doc_id, a.duplicate_of) for a in assigned if a.duplicate_of is not None]

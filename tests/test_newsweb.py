@@ -80,6 +80,7 @@ def feeds(web, client):
 
 # -- outlets and hosts --------------------------------------------------------
 
+
 def test_outlets_on_distinct_loopback_hosts(web):
     outlets = web.outlets
     assert len(outlets) >= 12
@@ -126,6 +127,7 @@ def test_each_article_published_once_and_sports_outlets_get_varzesh3(web):
 
 
 # -- feeds --------------------------------------------------------------------
+
 
 def test_every_feed_parses_and_links_to_pages_on_same_host(web, client, feeds):
     truth = {it.url: it for it in web.published()}
@@ -195,6 +197,7 @@ def test_feed_lists_latest_30_of_category(client):
 
 
 # -- pages ----------------------------------------------------------------------
+
 
 def _latest_per_outlet(web):
     latest = {}
@@ -292,6 +295,7 @@ def test_robots_404_redirect_and_conditional_get(web, client):
 
 # -- time ----------------------------------------------------------------------
 
+
 def test_future_items_invisible_until_their_time(client):
     clock = FakeClock()
     w = NewsWeb(seed=3, rate=6.0, backlog=5, clock=clock).start()
@@ -340,8 +344,11 @@ def test_determinism_for_same_seed(client):
         r2 = [(i.outlet, i.url.replace(b2, ""), i.title, i.published) for i in w2.published()]
         assert r1 == r2
         last1, last2 = w1.published()[-1], w2.published()[-1]
-        for u1, u2 in ((last1.url, last2.url), (w1.outlets[3].feeds[0].url, w2.outlets[3].feeds[0].url),
-                       (w1.outlets[5].homepage, w2.outlets[5].homepage)):
+        for u1, u2 in (
+            (last1.url, last2.url),
+            (w1.outlets[3].feeds[0].url, w2.outlets[3].feeds[0].url),
+            (w1.outlets[5].homepage, w2.outlets[5].homepage),
+        ):
             assert client.get(u1).text.replace(b1, "") == client.get(u2).text.replace(b2, "")
     finally:
         w1.stop()
@@ -369,33 +376,47 @@ def test_stop_releases_sockets(client):
 
 # -- corpus, dates, CLI -------------------------------------------------------------
 
+
 def test_sample_data_file():
     assert DEFAULT_DATA_PATH.stat().st_size < 2_000_000
     arts = load_articles()
     assert 900 <= len(arts) <= 1100
     assert {a.category for a in arts} == {
-        "politics", "economy", "society", "world", "sports", "culture", "science", "health", "incidents"}
+        "politics",
+        "economy",
+        "society",
+        "world",
+        "sports",
+        "culture",
+        "science",
+        "health",
+        "incidents",
+    }
     assert sum(a.source == "varzesh3" for a in arts) == 300
     assert any("\u064a" in a.body for a in arts) and any("\u200c" in a.body for a in arts)  # not normalised
     with gzip.open(DEFAULT_DATA_PATH, "rt", encoding="utf-8") as fh:
         first = json.loads(fh.readline())
     assert {"id", "title", "lead", "body", "category", "source_url"} <= set(first)
     assert (DEFAULT_DATA_PATH.parent / "SOURCES.md").read_text(encoding="utf-8").count(
-        "language-ml/course-nlp-ir-1-text-exploring") >= 1
+        "language-ml/course-nlp-ir-1-text-exploring"
+    ) >= 1
 
 
-@pytest.mark.parametrize("record, expected", [
-    ({"source": "varzesh3", "category": "sports", "title": "x", "lead": ""}, "sports"),
-    ({"source": "farsnews", "category": "viewpoint", "title": "x", "lead": ""}, "politics"),
-    ({"source": "farsnews", "category": "foreign-policy", "title": "x", "lead": ""}, "world"),
-    ({"source": "farsnews", "category": "farsplus-magazine", "title": "تصادف", "lead": ""}, "culture"),
-    ({"source": "farsnews", "category": "scientific-academic", "title": "x", "lead": ""}, "science"),
-    ({"source": "farsnews", "category": "gilan", "title": "افتتاح مدرسه", "lead": ""}, "society"),
-    ({"source": "farsnews", "category": "gilan", "title": "افتتاح بيمارستان", "lead": ""}, "health"),
-    ({"source": "farsnews", "category": "social", "title": "آتش\u200cسوزي در انبار", "lead": ""}, "incidents"),
-    ({"source": "farsnews", "category": "province", "title": "x", "lead": "سارق دستگير شد"}, "incidents"),
-    ({"source": "farsnews", "category": "multimedia", "title": "x", "lead": ""}, None),
-])
+@pytest.mark.parametrize(
+    "record, expected",
+    [
+        ({"source": "varzesh3", "category": "sports", "title": "x", "lead": ""}, "sports"),
+        ({"source": "farsnews", "category": "viewpoint", "title": "x", "lead": ""}, "politics"),
+        ({"source": "farsnews", "category": "foreign-policy", "title": "x", "lead": ""}, "world"),
+        ({"source": "farsnews", "category": "farsplus-magazine", "title": "تصادف", "lead": ""}, "culture"),
+        ({"source": "farsnews", "category": "scientific-academic", "title": "x", "lead": ""}, "science"),
+        ({"source": "farsnews", "category": "gilan", "title": "افتتاح مدرسه", "lead": ""}, "society"),
+        ({"source": "farsnews", "category": "gilan", "title": "افتتاح بيمارستان", "lead": ""}, "health"),
+        ({"source": "farsnews", "category": "social", "title": "آتش\u200cسوزي در انبار", "lead": ""}, "incidents"),
+        ({"source": "farsnews", "category": "province", "title": "x", "lead": "سارق دستگير شد"}, "incidents"),
+        ({"source": "farsnews", "category": "multimedia", "title": "x", "lead": ""}, None),
+    ],
+)
 def test_category_mapping(record, expected):
     assert map_category(record) == expected
 
@@ -409,6 +430,7 @@ def test_jalali_dates():
     assert jalali_dateline(dt, 1, persian_digits=False) == "1404/03/25 - 18:36"
     jdatetime = pytest.importorskip("jdatetime")
     from datetime import date, timedelta
+
     d = date(2019, 1, 1)
     for _ in range(0, 3000, 7):
         j = jdatetime.date.fromgregorian(date=d)
@@ -425,7 +447,12 @@ def test_no_django_import_in_newsweb():
 def test_cli_prints_outlets_and_stops_cleanly_on_ctrl_c():
     proc = subprocess.Popen(
         [sys.executable, "-m", "khabar.newsweb.server", "--port", "0", "--backlog", "2", "--seed", "5"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
     try:
         lines = []
         while not lines or "Ctrl-C" not in lines[-1]:

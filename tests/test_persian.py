@@ -12,12 +12,18 @@ from khabar.pipeline.persian import ZWNJ, display_digits, normalize_display, pre
 
 # (input, expected) — real sentences; the expected text differs only where a rule applies.
 SPACING = [
-    ("سر دار مویدی در ادامه افزود : طی شش ماهه گذشته شاهد افزایش بیش از 100 درصدی انهدام کارگاه‌های تولید شیشه در کشور بودیم.",
-     "سر دار مویدی در ادامه افزود: طی شش ماهه گذشته شاهد افزایش بیش از 100 درصدی انهدام کارگاه‌های تولید شیشه در کشور بودیم."),
-    ("وی با اشاره به اینکه از ابتدا بنده مخالف اعطای تسهیلات برای خرید مسکن بودم ،افزود: بهترین روش",
-     "وی با اشاره به اینکه از ابتدا بنده مخالف اعطای تسهیلات برای خرید مسکن بودم، افزود: بهترین روش"),
-    ("با توجه به انصراف تیم‌های راهیان کرمانشاه ،شهرداری ماهشهر،شهرداری جویبار،پرسپولیس گناوه و مقاومت تهران",
-     "با توجه به انصراف تیم‌های راهیان کرمانشاه، شهرداری ماهشهر، شهرداری جویبار، پرسپولیس گناوه و مقاومت تهران"),
+    (
+        "سر دار مویدی در ادامه افزود : طی شش ماهه گذشته شاهد افزایش بیش از 100 درصدی انهدام کارگاه‌های تولید شیشه در کشور بودیم.",
+        "سر دار مویدی در ادامه افزود: طی شش ماهه گذشته شاهد افزایش بیش از 100 درصدی انهدام کارگاه‌های تولید شیشه در کشور بودیم.",
+    ),
+    (
+        "وی با اشاره به اینکه از ابتدا بنده مخالف اعطای تسهیلات برای خرید مسکن بودم ،افزود: بهترین روش",
+        "وی با اشاره به اینکه از ابتدا بنده مخالف اعطای تسهیلات برای خرید مسکن بودم، افزود: بهترین روش",
+    ),
+    (
+        "با توجه به انصراف تیم‌های راهیان کرمانشاه ،شهرداری ماهشهر،شهرداری جویبار،پرسپولیس گناوه و مقاومت تهران",
+        "با توجه به انصراف تیم‌های راهیان کرمانشاه، شهرداری ماهشهر، شهرداری جویبار، پرسپولیس گناوه و مقاومت تهران",
+    ),
     ("منبع : موسسه ابرار معاصر تهران", "منبع: موسسه ابرار معاصر تهران"),
     ("وزیر گفت:«این  مسئله »مهم است", "وزیر گفت: «این مسئله» مهم است"),
 ]
@@ -84,20 +90,29 @@ def test_display_digits(text, expected):
 
 
 def run_khabar(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "khabar.cli", *args], input=stdin.encode("utf-8"),
-                          capture_output=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "khabar.cli", *args], input=stdin.encode("utf-8"), capture_output=True, timeout=120
+    )
 
 
 def test_normalize_command_modes():
     text = "مي شود رسانه ها بينالملل\nگفت :«این»"
-    assert run_khabar("normalize", "--mode", "display", stdin=text).stdout.decode() == "می شود رسانه ها بینالملل\nگفت: «این»"
+    assert (
+        run_khabar("normalize", "--mode", "display", stdin=text).stdout.decode()
+        == "می شود رسانه ها بینالملل\nگفت: «این»"
+    )
     prepared = run_khabar("normalize", "--mode", "prepare", stdin=text).stdout.decode()
     assert prepared.split("\n")[0] == f"می{ZWNJ}شود رسانه{ZWNJ}ها بین{ZWNJ}الملل"
     keys = run_khabar("normalize", "--mode", "search", stdin="رسانه‌ها\nرسانه ها\nرسانهها").stdout.decode().split("\n")
     assert len(set(keys)) == 1
     bad = run_khabar("normalize", stdin="")
     assert bad.returncode == 0
-    latin1 = subprocess.run([sys.executable, "-m", "khabar.cli", "normalize"], input="café".encode("latin-1"), capture_output=True, timeout=60)
+    latin1 = subprocess.run(
+        [sys.executable, "-m", "khabar.cli", "normalize"],
+        input="café".encode("latin-1"),
+        capture_output=True,
+        timeout=60,
+    )
     assert latin1.returncode == 2 and b"not UTF-8" in latin1.stderr
 
 

@@ -6,7 +6,8 @@ Runs on SQLite (FTS5) and PostgreSQL (tsvector), whichever KHABAR_DATABASE_URL s
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import jdatetime
 import pytest
@@ -14,17 +15,20 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
+from sitekit import ZWNJ, make_article, text_of
 
 from khabar.news.models import Article, Category
 from khabar.news.signals import articles_stored
 from khabar.search.backends import get_backend
 from khabar.sources.models import Feed
-from sitekit import ZWNJ, fresh_site_state, make_article, make_source, mehr, parse, text_of, world, yjc  # noqa: F401
 
 
 def result_titles(client, query: str, **params) -> list[str]:
     html = text_of(client.get("/search/", {"q": query, **params}))
-    return [re.sub(r"</?mark>", "", t) for t in re.findall(r'<h2 class="item-title"><a href="/news/\d+/">(.*?)</a></h2>', html)]
+    return [
+        re.sub(r"</?mark>", "", t)
+        for t in re.findall(r'<h2 class="item-title"><a href="/news/\d+/">(.*?)</a></h2>', html)
+    ]
 
 
 def test_backend_follows_the_database():
@@ -61,8 +65,16 @@ def test_arabic_letters_and_digits_fold(client, mehr, world):
 @pytest.mark.django_db
 def test_relevance_and_recency(client, mehr, world):
     now = timezone.now()
-    make_article(mehr, world, title="خبر عادی", body_text="در این خبر از تورم هم یاد شد.", published_at=now - timedelta(hours=1))
-    make_article(mehr, world, title="تورم ماهانه کاهش یافت", body_text="نرخ تورم ماهانه اعلام شد.", published_at=now - timedelta(hours=2))
+    make_article(
+        mehr, world, title="خبر عادی", body_text="در این خبر از تورم هم یاد شد.", published_at=now - timedelta(hours=1)
+    )
+    make_article(
+        mehr,
+        world,
+        title="تورم ماهانه کاهش یافت",
+        body_text="نرخ تورم ماهانه اعلام شد.",
+        published_at=now - timedelta(hours=2),
+    )
     make_article(mehr, world, title="تورم سال گذشته", body_text="گزارش تورم.", published_at=now - timedelta(days=400))
     titles = result_titles(client, "تورم")
     assert titles[0] == "تورم ماهانه کاهش یافت"  # in the headline, and recent
@@ -82,10 +94,15 @@ def test_filters_by_category_outlet_and_jalali_dates(client, mehr, yjc, world):
     assert result_titles(client, "انتخابات", source="mehr", category="sports") == ["انتخابات مهر ورزش"]
     # Jalali dates, inclusive on both ends, in Persian or Latin digits
     assert result_titles(client, "انتخابات", **{"from": "۱۴۰۳/۰۷/۲۷", "to": "۱۴۰۳/۰۷/۲۷"}) == ["انتخابات مهر جهان"]
-    assert sorted(result_titles(client, "انتخابات", **{"from": "1403/07/28"})) == ["انتخابات باشگاه جهان", "انتخابات مهر ورزش"]
+    assert sorted(result_titles(client, "انتخابات", **{"from": "1403/07/28"})) == [
+        "انتخابات باشگاه جهان",
+        "انتخابات مهر ورزش",
+    ]
     assert sorted(result_titles(client, "انتخابات", to="۱۴۰۳/۰۷/۳۰")) == ["انتخابات باشگاه جهان", "انتخابات مهر جهان"]
     # the form shows what was chosen
-    html = text_of(client.get("/search/", {"q": "انتخابات", "category": "world", "source": "mehr", "from": "۱۴۰۳/۰۷/۲۷"}))
+    html = text_of(
+        client.get("/search/", {"q": "انتخابات", "category": "world", "source": "mehr", "from": "۱۴۰۳/۰۷/۲۷"})
+    )
     assert '<option value="world" selected>' in html and '<option value="mehr" selected>' in html
     assert 'value="۱۴۰۳/۰۷/۲۷"' in html and 'placeholder="۱۴۰۳/۰۷/۲۷"' in html
 
@@ -119,8 +136,13 @@ def test_pagination_keeps_the_query_and_filters(client, mehr, world):
 
 @pytest.mark.django_db
 def test_highlighted_snippets_are_escaped(client, mehr, world):
-    make_article(mehr, world, title="<b>نشست</b> رسانه‌ها", lead="خبر کوتاه.",
-                 body_text="جملهٔ نخست بی‌ربط است. در نشست امروز رسانهها و خبرنگاران حضور داشتند. جملهٔ آخر.")
+    make_article(
+        mehr,
+        world,
+        title="<b>نشست</b> رسانه‌ها",
+        lead="خبر کوتاه.",
+        body_text="جملهٔ نخست بی‌ربط است. در نشست امروز رسانهها و خبرنگاران حضور داشتند. جملهٔ آخر.",
+    )
     html = text_of(client.get("/search/", {"q": "رسانه ها"}))
     assert "&lt;b&gt;نشست&lt;/b&gt; <mark>رسانه‌ها</mark>" in html
     snippet = re.search(r'<p class="lead snippet" dir="auto">(.*?)</p>', html).group(1)
@@ -153,10 +175,18 @@ def test_search_box_on_every_page(client, mehr, world):
 
 @pytest.mark.django_db
 def test_articles_stored_signal_indexes_new_articles(client, mehr, world):
-    rows = Article.objects.bulk_create([
-        Article(source=mehr, category=world, url=f"https://x.ir/{i}", title=f"زلزله در استان {i}", published_at=timezone.now())
-        for i in range(3)
-    ])  # bulk_create sends no post_save, like the crawler's storage
+    rows = Article.objects.bulk_create(
+        [
+            Article(
+                source=mehr,
+                category=world,
+                url=f"https://x.ir/{i}",
+                title=f"زلزله در استان {i}",
+                published_at=timezone.now(),
+            )
+            for i in range(3)
+        ]
+    )  # bulk_create sends no post_save, like the crawler's storage
     assert result_titles(client, "زلزله") == []
     from django.core.cache import cache
 
@@ -181,10 +211,22 @@ def test_hidden_articles_leave_the_index(client, mehr, world):
 
 @pytest.mark.django_db
 def test_rebuild_command(client, mehr, world, capsys):
-    rows = Article.objects.bulk_create([
-        Article(source=mehr, category=world, url=f"https://y.ir/{i}", title=f"سیل {i}", published_at=timezone.now())
-        for i in range(4)
-    ] + [Article(source=mehr, category=world, url="https://y.ir/h", title="سیل پنهان", published_at=timezone.now(), hidden=True)])
+    rows = Article.objects.bulk_create(
+        [
+            Article(source=mehr, category=world, url=f"https://y.ir/{i}", title=f"سیل {i}", published_at=timezone.now())
+            for i in range(4)
+        ]
+        + [
+            Article(
+                source=mehr,
+                category=world,
+                url="https://y.ir/h",
+                title="سیل پنهان",
+                published_at=timezone.now(),
+                hidden=True,
+            )
+        ]
+    )
     assert len(rows) == 5
     call_command("rebuild_search_index")
     assert "Indexed 4 articles" in capsys.readouterr().out

@@ -9,16 +9,30 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
+from sitekit import (
+    COPYRIGHT,
+    DISCLAIMER,
+    FOOTER_LINKS,
+    LAVROV_LEAD,
+    LAVROV_P1,
+    LAVROV_P2,
+    LAVROV_TIME,
+    LAVROV_TITLE,
+    LAVROV_URL,
+    NO_NEWS,
+    TOP_LINK,
+    YJC_LEADS,
+    ZWNJ,
+    has_persian,
+    make_article,
+    parse,
+    text_of,
+)
 
 from khabar.news.models import Article, Category
 from khabar.pipeline.persian import to_persian_digits
 from khabar.site.models import Comment
 from khabar.site.templatetags.persian import fa_digits, http_url, jalali, jalali_date
-from sitekit import (  # noqa: F401 - fixtures
-    COPYRIGHT, DISCLAIMER, FOOTER_LINKS, LAVROV_LEAD, LAVROV_P1, LAVROV_P2, LAVROV_TIME, LAVROV_TITLE, LAVROV_URL,
-    NO_NEWS, TOP_LINK, YJC_LEADS, ZWNJ, fresh_site_state, has_persian, lavrov, make_article, mehr, parse, text_of,
-    world, yjc, yjc_world,
-)
 
 # --- filters ------------------------------------------------------------------
 
@@ -90,8 +104,12 @@ def test_article_body_text_fallback_and_unsafe_urls(client, mehr, world):
 
 @pytest.mark.django_db
 def test_article_image_goes_through_the_same_origin_proxy(client, mehr):
-    article = make_article(mehr, None, image_url="https://img.example.ir/a.jpg",
-                           body_html='<p>متن</p><figure><img src="https://img.example.ir/b.jpg"><figcaption>عکس</figcaption></figure>')
+    article = make_article(
+        mehr,
+        None,
+        image_url="https://img.example.ir/a.jpg",
+        body_html='<p>متن</p><figure><img src="https://img.example.ir/b.jpg"><figcaption>عکس</figcaption></figure>',
+    )
     html = text_of(client.get(article.get_absolute_url()))
     assert f'<img src="/img/{article.pk}/" alt="{article.title}"' in html
     assert "img.example.ir" not in html.split("</head>", 1)[1]  # neither the lead image nor body images
@@ -137,7 +155,12 @@ def test_about_and_privacy_say_what_they_must(client):
 
 
 def test_font_and_stylesheet_are_local_static_files():
-    for name in ("khabar/site.css", "khabar/fonts/Vazirmatn-Regular.woff2", "khabar/fonts/Vazirmatn-Bold.woff2", "khabar/fonts/OFL.txt"):
+    for name in (
+        "khabar/site.css",
+        "khabar/fonts/Vazirmatn-Regular.woff2",
+        "khabar/fonts/Vazirmatn-Bold.woff2",
+        "khabar/fonts/OFL.txt",
+    ):
         assert finders.find(name), name
     css = open(finders.find("khabar/site.css"), encoding="utf-8").read()
     assert "@font-face" in css and 'url("fonts/Vazirmatn-Regular.woff2")' in css
@@ -186,7 +209,13 @@ def test_home_without_articles_says_no_news_yet(client):
 @pytest.mark.django_db
 def test_home_sections(client, lavrov, yjc_world, mehr):
     sport = Category.objects.get(slug="sports")
-    goal = make_article(mehr, sport, title="پیروزی پرسپولیس در دربی", lead="پرسپولیس در دربی پیروز شد.", image_url="https://img.example.ir/g.jpg")
+    goal = make_article(
+        mehr,
+        sport,
+        title="پیروزی پرسپولیس در دربی",
+        lead="پرسپولیس در دربی پیروز شد.",
+        image_url="https://img.example.ir/g.jpg",
+    )
     html = text_of(client.get("/"))
     assert NO_NEWS not in html
     assert f'<a href="{sport.get_absolute_url()}">ورزشی</a>' in html
@@ -217,7 +246,13 @@ def test_home_query_count_is_bounded(client, django_assert_max_num_queries, mehr
     sources = [mehr, yjc]
     for category in Category.objects.all():
         for i in range(12):
-            article = make_article(sources[i % 2], category, lead="لید خبر", published_at=timezone.now() - age - timedelta(minutes=i), view_count=i)
+            article = make_article(
+                sources[i % 2],
+                category,
+                lead="لید خبر",
+                published_at=timezone.now() - age - timedelta(minutes=i),
+                view_count=i,
+            )
             if i % 3 == 0:
                 Comment.objects.create(article=article, name="خواننده", text="نظر", approved=True)
     with django_assert_max_num_queries(10):
@@ -233,7 +268,13 @@ def test_home_query_count_is_bounded(client, django_assert_max_num_queries, mehr
 def test_category_page_paginates(client, mehr, yjc, world):
     start = timezone.now()
     for i in range(65):
-        make_article(yjc if i % 2 else mehr, world, title=f"خبر بین‌الملل {i:03d}", lead=f"لید خبر شماره {i}", published_at=start - timedelta(minutes=i))
+        make_article(
+            yjc if i % 2 else mehr,
+            world,
+            title=f"خبر بین‌الملل {i:03d}",
+            lead=f"لید خبر شماره {i}",
+            published_at=start - timedelta(minutes=i),
+        )
     make_article(mehr, Category.objects.get(slug="sports"), title="خبر ورزشی جدا")
 
     first = client.get("/category/world/")
@@ -272,10 +313,11 @@ def test_unknown_category_is_404(client):
 
 @pytest.mark.django_db
 def test_top_page_lists_latest_across_categories(client, lavrov, yjc_world, mehr):
-    sport = make_article(mehr, Category.objects.get(slug="sports"), title="تازه‌ترین خبر ورزشی", published_at=timezone.now())
+    sport = make_article(
+        mehr, Category.objects.get(slug="sports"), title="تازه‌ترین خبر ورزشی", published_at=timezone.now()
+    )
     response = client.get(reverse("site:top"))
     assert response.status_code == 200
     html = text_of(response)
     assert html.index(sport.title) < html.index(yjc_world[0].title) < html.index(LAVROV_TITLE)
     assert has_persian(parse(response).title)
-

@@ -10,13 +10,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from sitekit import make_article, text_of
 
 from khabar.news.models import Article, Category
 from khabar.news.signals import articles_stored
 from khabar.site.middleware import CSRF_PLACEHOLDER
 from khabar.site.models import ArticleDailyViews, Comment
 from khabar.sources.models import Feed
-from sitekit import fresh_site_state, lavrov, make_article, mehr, text_of, world, yjc  # noqa: F401 - fixtures
 
 PAGES = ["/", "/latest/", "/category/world/", "/source/mehr/", "/about/", "/top/", "/search/?q=ناتو"]
 
@@ -55,8 +55,13 @@ def test_new_articles_invalidate_cached_pages(client, mehr, world):
     assert "تازه‌ترین خبر کش" not in text_of(client.get("/"))
     etag = client.get("/")["ETag"]
     # the crawler stores with bulk_create (no model signals) and then sends articles_stored
-    new = Article.objects.bulk_create([Article(source=mehr, category=world, url="https://x.ir/1", title="تازه‌ترین خبر کش",
-                                               published_at=timezone.now())])
+    new = Article.objects.bulk_create(
+        [
+            Article(
+                source=mehr, category=world, url="https://x.ir/1", title="تازه‌ترین خبر کش", published_at=timezone.now()
+            )
+        ]
+    )
     assert "تازه‌ترین خبر کش" not in text_of(client.get("/"))  # still the cached page
     articles_stored.send(sender=Feed, article_ids=[new[0].pk])
     fresh = client.get("/", HTTP_IF_NONE_MATCH=etag)
@@ -83,7 +88,9 @@ def test_cached_article_page_gets_a_fresh_csrf_token_per_visitor(lavrov):
         cookies.append(response.cookies["csrftoken"].value)
         assert "Cookie" in response["Vary"]
         # the token of the cached page works for this reader
-        posted = reader.post(f"/news/{lavrov.pk}/comment/", {"name": "خواننده", "text": "نظر", "csrfmiddlewaretoken": tokens[-1]})
+        posted = reader.post(
+            f"/news/{lavrov.pk}/comment/", {"name": "خواننده", "text": "نظر", "csrfmiddlewaretoken": tokens[-1]}
+        )
         assert posted.status_code == 302
     assert tokens[0] != tokens[1] and cookies[0] != cookies[1]
     assert Comment.objects.count() == 2
@@ -129,8 +136,14 @@ def busy_site(mehr, yjc):
     articles = []
     for category in Category.objects.all():
         for i in range(12):
-            a = make_article(mehr if i % 2 else yjc, category, lead="لید خبر ناتو", body_text="متن خبر دربارهٔ ناتو و روسیه.",
-                             published_at=now - timedelta(minutes=i * 7), story=story if i < 3 else None)
+            a = make_article(
+                mehr if i % 2 else yjc,
+                category,
+                lead="لید خبر ناتو",
+                body_text="متن خبر دربارهٔ ناتو و روسیه.",
+                published_at=now - timedelta(minutes=i * 7),
+                story=story if i < 3 else None,
+            )
             ArticleDailyViews.objects.create(article=a, day=today, count=i + 1)
             if i % 3 == 0:
                 Comment.objects.create(article=a, name="خواننده", text="نظر", approved=True)
@@ -141,14 +154,17 @@ def busy_site(mehr, yjc):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url, limit", [
-    ("/", 8),  # sections, sidebar lists, and the top-stories box
-    ("/category/world/", 9),
-    ("article", 10),
-    ("/search/?q=ناتو&category=world", 10),
-    ("/source/mehr/", 10),
-    ("/latest/?page=2", 8),
-])
+@pytest.mark.parametrize(
+    "url, limit",
+    [
+        ("/", 8),  # sections, sidebar lists, and the top-stories box
+        ("/category/world/", 9),
+        ("article", 10),
+        ("/search/?q=ناتو&category=world", 10),
+        ("/source/mehr/", 10),
+        ("/latest/?page=2", 8),
+    ],
+)
 def test_query_count_is_bounded(client, busy_site, django_assert_max_num_queries, url, limit):
     from django.core.cache import cache
 

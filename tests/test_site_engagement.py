@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.db import connection
@@ -11,15 +12,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from sitekit import COMMENT_PENDING, ZWNJ, has_persian, make_article, section, text_of
 
 from khabar.news.models import Article
 from khabar.site import view_counter
 from khabar.site.forms import LINK_IN_NAME, TOO_MANY_LINKS
 from khabar.site.models import ArticleDailyViews, Comment
 from khabar.site.selectors import most_viewed
-from sitekit import (  # noqa: F401 - fixtures
-    COMMENT_PENDING, ZWNJ, fresh_site_state, has_persian, lavrov, make_article, mehr, section, text_of, world,
-)
 
 BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"}
 
@@ -133,17 +132,20 @@ def test_the_half_hour_is_remembered_without_personal_data(client, lavrov, monke
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("headers", [
-    {"HTTP_USER_AGENT": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"},
-    {"HTTP_USER_AGENT": "Mozilla/5.0 (compatible; YandexSpider)"},
-    {"HTTP_USER_AGENT": "SomeCrawler/1.0"},
-    {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/131.0"},
-    {"HTTP_USER_AGENT": "python-httpx/0.28"},
-    {"HTTP_USER_AGENT": ""},
-    {**BROWSER, "HTTP_PURPOSE": "prefetch"},
-    {**BROWSER, "HTTP_SEC_PURPOSE": "prefetch;prerender"},
-    {**BROWSER, "HTTP_X_MOZ": "prefetch"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_USER_AGENT": "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"},
+        {"HTTP_USER_AGENT": "Mozilla/5.0 (compatible; YandexSpider)"},
+        {"HTTP_USER_AGENT": "SomeCrawler/1.0"},
+        {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/131.0"},
+        {"HTTP_USER_AGENT": "python-httpx/0.28"},
+        {"HTTP_USER_AGENT": ""},
+        {**BROWSER, "HTTP_PURPOSE": "prefetch"},
+        {**BROWSER, "HTTP_SEC_PURPOSE": "prefetch;prerender"},
+        {**BROWSER, "HTTP_X_MOZ": "prefetch"},
+    ],
+)
 def test_bots_and_prefetches_are_not_counted(client, lavrov, headers):
     assert client.get(lavrov.get_absolute_url(), **headers).status_code == 200
     assert view_counter.pending() == 0
@@ -276,7 +278,9 @@ def test_comment_limits_accept_maximum_length(client, lavrov):
 
 @pytest.mark.django_db
 def test_comment_honeypot_is_not_stored(client, lavrov):
-    response = client.post(reverse("site:comment", args=[lavrov.pk]), {"name": "بات", "text": "تبلیغ", "website": "http://spam.example"})
+    response = client.post(
+        reverse("site:comment", args=[lavrov.pk]), {"name": "بات", "text": "تبلیغ", "website": "http://spam.example"}
+    )
     assert response.status_code == 302
     assert Comment.objects.count() == 0
 
@@ -325,13 +329,16 @@ def test_the_rate_limit_forgets_after_ten_minutes(rf, lavrov):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("text, accepted", [
-    ("منبع خبر: https://www.irna.ir/news/1", True),
-    ("ببینید www.example.com و http://spam.example/x", False),
-    ("دو پیوند: spam.ir و spam2.com", False),
-    ("سه پیوند https://a.ir https://b.ir https://c.ir", False),
-    ("عدد ۱۲.۵ درصد و ساعت 10.30 پیوند نیست.", True),
-])
+@pytest.mark.parametrize(
+    "text, accepted",
+    [
+        ("منبع خبر: https://www.irna.ir/news/1", True),
+        ("ببینید www.example.com و http://spam.example/x", False),
+        ("دو پیوند: spam.ir و spam2.com", False),
+        ("سه پیوند https://a.ir https://b.ir https://c.ir", False),
+        ("عدد ۱۲.۵ درصد و ساعت 10.30 پیوند نیست.", True),
+    ],
+)
 def test_at_most_one_link_per_comment(client, lavrov, text, accepted):
     response = post_comment(client, lavrov, text=text)
     assert (response.status_code == 302) is accepted

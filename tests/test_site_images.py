@@ -8,15 +8,15 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
-from sitekit import fresh_site_state, make_article, mehr, world  # noqa: F401 - fixtures
-
+from sitekit import make_article
 
 
 def png(width: int = 64, height: int = 36, rgb: tuple[int, int, int] = (179, 18, 31)) -> bytes:
     """A real (decodable) PNG of one colour."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")

@@ -10,14 +10,22 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from sitekit import (
+    DISCLAIMER,
+    LAVROV_TITLE,
+    LAVROV_URL,
+    ZWNJ,
+    has_persian,
+    make_article,
+    make_source,
+    parse,
+    section,
+    text_of,
+)
 
 from khabar.news.models import Category, Story
 from khabar.site.models import ContactMessage
 from khabar.sources.models import Feed
-from sitekit import (  # noqa: F401 - fixtures
-    DISCLAIMER, LAVROV_TITLE, LAVROV_URL, ZWNJ, fresh_site_state, has_persian, lavrov, make_article, make_source,
-    mehr, parse, section, text_of, world, yjc, yjc_world,
-)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -31,8 +39,13 @@ NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 def test_source_page_lists_latest_items_and_feed_health(client, mehr, world):
     now = timezone.now()
     Feed.objects.create(source=mehr, url="https://www.mehrnews.com/rss", last_success_at=now - timedelta(minutes=5))
-    Feed.objects.create(source=mehr, url="https://www.mehrnews.com/rss/world", error_streak=3,
-                        last_error="HTTP 503 Service Unavailable", last_success_at=None)
+    Feed.objects.create(
+        source=mehr,
+        url="https://www.mehrnews.com/rss/world",
+        error_streak=3,
+        last_error="HTTP 503 Service Unavailable",
+        last_success_at=None,
+    )
     other = make_source("ایسنا", "isna")
     mine = [make_article(mehr, world, title=f"خبر مهر {i}", published_at=now - timedelta(minutes=i)) for i in range(3)]
     make_article(other, world, title="خبر ایسنا")
@@ -40,7 +53,7 @@ def test_source_page_lists_latest_items_and_feed_health(client, mehr, world):
     response = client.get("/source/mehr/")
     assert response.status_code == 200
     html = text_of(response)
-    assert "<h1 class=\"page-title\">«خبرگزاری مهر»</h1>" in html
+    assert '<h1 class="page-title">«خبرگزاری مهر»</h1>' in html
     assert html.index("خبر مهر 0") < html.index("خبر مهر 1") < html.index("خبر مهر 2")
     assert "خبر ایسنا" not in html
     health = section(html, "خوراک‌های این رسانه")
@@ -75,7 +88,7 @@ def test_text_only_article_is_light(client, lavrov):
     assert response.status_code == 200
     html = text_of(response)
     assert LAVROV_TITLE in html and "به گزارش خبرگزاری مهر" in html
-    assert "<link rel=\"stylesheet\"" not in html and "<img" not in html and "woff2" not in html
+    assert '<link rel="stylesheet"' not in html and "<img" not in html and "woff2" not in html
     assert f'href="{LAVROV_URL}"' in html and DISCLAIMER in html
     assert len(response.content) < 6000
     assert f'href="/news/{lavrov.pk}/text/"' in text_of(client.get(lavrov.get_absolute_url()))
@@ -110,13 +123,22 @@ def _token(client: Client, url: str) -> str:
 @pytest.mark.django_db
 def test_contact_form_is_stored_with_csrf_and_thanks(admin_client):
     reader = Client(enforce_csrf_checks=True)
-    data = {"name": "مینا", "email": "mina@example.com", "subject": "correction",
-            "text": f"در خبر شمارهٔ ۱۲ نام وزیر{ZWNJ}ها اشتباه آمده است."}
+    data = {
+        "name": "مینا",
+        "email": "mina@example.com",
+        "subject": "correction",
+        "text": f"در خبر شمارهٔ ۱۲ نام وزیر{ZWNJ}ها اشتباه آمده است.",
+    }
     assert reader.post("/contact/", data).status_code == 403  # no token
     response = reader.post("/contact/", {**data, "csrfmiddlewaretoken": _token(reader, "/contact/")})
     assert response.status_code == 302 and response["Location"] == "/contact/thanks/"
     message = ContactMessage.objects.get()
-    assert (message.name, message.email, message.subject, message.handled) == ("مینا", "mina@example.com", "correction", False)
+    assert (message.name, message.email, message.subject, message.handled) == (
+        "مینا",
+        "mina@example.com",
+        "correction",
+        False,
+    )
     assert f"وزیر{ZWNJ}ها" in message.text
     thanks = reader.get("/contact/thanks/")
     assert thanks.status_code == 200 and "سپاس از پیام شما" in text_of(thanks)
@@ -129,13 +151,16 @@ def test_contact_form_is_stored_with_csrf_and_thanks(admin_client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("data, error", [
-    ({"name": "", "subject": "general", "text": "سلام"}, "لطفاً نام خود را بنویسید."),
-    ({"name": "علی", "subject": "general", "text": "  "}, "لطفاً متن پیام را بنویسید."),
-    ({"name": "علی", "email": "not-an-email", "subject": "general", "text": "سلام"}, "نشانی رایانامه درست نیست"),
-    ({"name": "علی", "subject": "nonsense", "text": "سلام"}, "لطفاً موضوع پیام را انتخاب کنید."),
-    ({"name": "علی", "subject": "general", "text": "ن" * 5001}, "متن پیام نباید بیش از ۵۰۰۰ نویسه باشد."),
-])
+@pytest.mark.parametrize(
+    "data, error",
+    [
+        ({"name": "", "subject": "general", "text": "سلام"}, "لطفاً نام خود را بنویسید."),
+        ({"name": "علی", "subject": "general", "text": "  "}, "لطفاً متن پیام را بنویسید."),
+        ({"name": "علی", "email": "not-an-email", "subject": "general", "text": "سلام"}, "نشانی رایانامه درست نیست"),
+        ({"name": "علی", "subject": "nonsense", "text": "سلام"}, "لطفاً موضوع پیام را انتخاب کنید."),
+        ({"name": "علی", "subject": "general", "text": "ن" * 5001}, "متن پیام نباید بیش از ۵۰۰۰ نویسه باشد."),
+    ],
+)
 def test_contact_form_validation_in_persian(client, data, error):
     response = client.post("/contact/", data)
     assert response.status_code == 400
@@ -158,8 +183,16 @@ def test_contact_honeypot_and_rate_limit(client):
 @pytest.mark.django_db
 def test_privacy_page_tells_what_is_stored(client):
     html = text_of(client.get("/privacy/"))
-    for fact in ("نشانی IP", "CSRF", "درهم‌ساز", "هر روز عوض می‌شود", "هرگز در پایگاه داده نوشته نمی‌شود",
-                 "فرم تماس", "مرورگر شما هنگام خواندن خبر به سایت رسانه‌ها وصل نمی‌شود", "ربات"):
+    for fact in (
+        "نشانی IP",
+        "CSRF",
+        "درهم‌ساز",
+        "هر روز عوض می‌شود",
+        "هرگز در پایگاه داده نوشته نمی‌شود",
+        "فرم تماس",
+        "مرورگر شما هنگام خواندن خبر به سایت رسانه‌ها وصل نمی‌شود",
+        "ربات",
+    ):
         assert fact in html, fact
 
 
@@ -182,8 +215,11 @@ def test_rss_and_atom_of_home_category_and_top(client, lavrov, yjc_world, mehr):
         assert all(t in titles for t in present) and not any(t in titles for t in absent), url
         item = next(i for i in channel.findall("item") if i.findtext("title") == titles[0])
         assert item.findtext("link").startswith("http://testserver/news/") and item.findtext("pubDate")
-    sport_item = next(i for i in ET.fromstring(client.get("/feeds/latest.rss").content).iter("item")
-                      if i.findtext("title") == sport.title)
+    sport_item = next(
+        i
+        for i in ET.fromstring(client.get("/feeds/latest.rss").content).iter("item")
+        if i.findtext("title") == sport.title
+    )
     assert sport_item.findtext("description") == "«خبرگزاری مهر»: لید ورزشی"
     assert sport_item.findtext("category") == "ورزشی"
 
@@ -193,7 +229,10 @@ def test_rss_and_atom_of_home_category_and_top(client, lavrov, yjc_world, mehr):
     assert client.get("/feeds/category/nothing.rss").status_code == 404
     # pages announce their feeds
     home = parse(client.get("/"))
-    assert ("alternate", "/feeds/latest.rss") in home.other_links and ("alternate", "/feeds/latest.atom") in home.other_links
+    assert ("alternate", "/feeds/latest.rss") in home.other_links and (
+        "alternate",
+        "/feeds/latest.atom",
+    ) in home.other_links
     assert ("alternate", "/feeds/category/world.rss") in parse(client.get("/category/world/")).other_links
 
 
@@ -204,12 +243,16 @@ def test_rss_and_atom_of_home_category_and_top(client, lavrov, yjc_world, mehr):
 def test_sitemaps_and_robots(client, lavrov, yjc_world):
     hidden = make_article(yjc_world[0].source, yjc_world[0].category, title="پنهان", hidden=True)
     robots = text_of(client.get("/robots.txt"))
-    assert "Sitemap: http://testserver/sitemap.xml" in robots and "Sitemap: http://testserver/sitemap-news.xml" in robots
+    assert (
+        "Sitemap: http://testserver/sitemap.xml" in robots and "Sitemap: http://testserver/sitemap-news.xml" in robots
+    )
     assert "Disallow: /admin/" in robots
 
     index = ET.fromstring(client.get("/sitemap.xml").content)
     sections = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
-    assert "http://testserver/sitemap-articles.xml" in sections and "http://testserver/sitemap-categories.xml" in sections
+    assert (
+        "http://testserver/sitemap-articles.xml" in sections and "http://testserver/sitemap-categories.xml" in sections
+    )
     articles = [loc.text for loc in ET.fromstring(client.get("/sitemap-articles.xml").content).iter(f"{SITEMAP}loc")]
     assert f"http://testserver/news/{lavrov.pk}/" in articles and f"http://testserver/news/{hidden.pk}/" not in articles
     pages = [loc.text for loc in ET.fromstring(client.get("/sitemap-pages.xml").content).iter(f"{SITEMAP}loc")]

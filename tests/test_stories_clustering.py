@@ -12,7 +12,11 @@ from khabar.newsweb.outlets import OUTLETS_BY_SLUG
 from khabar.newsweb.server import NewsWeb
 from khabar.pipeline.persian import normalize_display
 from khabar.pipeline.stories.clustering import (
-    ClusteringConfig, StoryClusterer, StoryDocument, pack_centroid, unpack_centroid,
+    ClusteringConfig,
+    StoryClusterer,
+    StoryDocument,
+    pack_centroid,
+    unpack_centroid,
 )
 from khabar.pipeline.stories.evaluation import bcubed
 from khabar.pipeline.stories.offline import cluster_jsonl, document, evaluate_jsonl
@@ -28,8 +32,10 @@ LETTERS = "بپتثجچحخدذرزسشصضطظعغ"
 
 def words(first: int, last: int, prefix: str = "وا") -> str:
     """Made-up words, each one different and unknown to the reference: w_first … w_last."""
+
     def word(i: int) -> str:
-        return prefix + "".join(LETTERS[(i // 20 ** k) % 20] for k in range(3)) + "ک"
+        return prefix + "".join(LETTERS[(i // 20**k) % 20] for k in range(3)) + "ک"
+
     return " ".join(word(i) for i in range(first, last + 1))
 
 
@@ -41,8 +47,18 @@ def doc(n, text: str, hours: float = 0.0, source: str = "a", title: str = "", **
 def news_web_sample():
     web = NewsWeb(seed=5)
     pubs = sorted(web.schedule, key=lambda p: (p.offset, OUTLETS_BY_SLUG[p.outlet].index))[:900]
-    docs = [StoryDocument(n, p.outlet, normalize_display(p.title), normalize_display(p.lead), normalize_display(p.body),
-                          T0 + p.offset, OUTLETS_BY_SLUG[p.outlet].name) for n, p in enumerate(pubs)]
+    docs = [
+        StoryDocument(
+            n,
+            p.outlet,
+            normalize_display(p.title),
+            normalize_display(p.lead),
+            normalize_display(p.body),
+            T0 + p.offset,
+            OUTLETS_BY_SLUG[p.outlet].name,
+        )
+        for n, p in enumerate(pubs)
+    ]
     return docs, {n: p.article_id for n, p in enumerate(pubs)}
 
 
@@ -90,8 +106,9 @@ def test_no_chaining_articles_are_compared_with_the_centroid():
 
 def test_a_story_grows_over_days_but_not_past_the_window():
     text = words(1, 30)
-    clusterer, pred, _ = cluster([doc(1, text), doc(2, text + " " + words(31, 33), 40), doc(3, text, 100),
-                                  doc(4, text, 100 + 80)])
+    clusterer, pred, _ = cluster(
+        [doc(1, text), doc(2, text + " " + words(31, 33), 40), doc(3, text, 100), doc(4, text, 100 + 80)]
+    )
     assert pred[1] == pred[2] == pred[3]  # each within 72 h of the story's last article
     assert pred[4] != pred[1]  # 80 h after the last one: a new story
 
@@ -105,7 +122,9 @@ def test_candidates_are_bounded_whatever_the_number_of_stories(monkeypatch):
     assert len(clusterer.stories) == 400
     sizes = []
     original = clusterer._score_candidates
-    monkeypatch.setattr(clusterer, "_score_candidates", lambda d, f: sizes.append(len(clusterer._candidates(f))) or original(d, f))
+    monkeypatch.setattr(
+        clusterer, "_score_candidates", lambda d, f: sizes.append(len(clusterer._candidates(f))) or original(d, f)
+    )
     clusterer.add(doc("new", words(5000, 5007) + " " + common, 5))
     assert sizes == [config.candidates]  # not 400: the cost of an article does not grow with the stories kept
 
@@ -125,8 +144,12 @@ def test_stories_that_turn_out_to_be_one_are_merged_and_redirect():
 def test_an_attribution_chain_pulls_towards_the_cited_outlets_story():
     base, other = words(1, 20), words(11, 30)  # alike, but not copies of each other
     plain = cluster([doc(1, base, source="ava", source_name="خبرگزاری آوا"), doc(2, other, 1, source="b")])[2][1]
-    cited = cluster([doc(1, base, source="ava", source_name="خبرگزاری آوا"),
-                     doc(2, "به گزارش شهر خبر به نقل از خبرگزاری آوا، " + other, 1, source="b")])[2][1]
+    cited = cluster(
+        [
+            doc(1, base, source="ava", source_name="خبرگزاری آوا"),
+            doc(2, "به گزارش شهر خبر به نقل از خبرگزاری آوا، " + other, 1, source="b"),
+        ]
+    )[2][1]
     assert cited.similarity == pytest.approx(plain.similarity + ClusteringConfig().attribution_bonus, abs=0.02)
 
 
@@ -148,9 +171,22 @@ def test_story_headline_is_its_most_central_article_and_headlines_are_grouped():
 
 def test_cluster_and_eval_commands_on_files(tmp_path, news_web_sample):
     docs, gold = news_web_sample
-    lines = [json.dumps({"id": d.id, "source": d.source, "url": f"http://x/{d.id}", "title": d.title, "lead": d.lead,
-                         "body": d.body, "published": d.published, "event": gold[d.id]}, ensure_ascii=False)
-             for d in docs[:200]]
+    lines = [
+        json.dumps(
+            {
+                "id": d.id,
+                "source": d.source,
+                "url": f"http://x/{d.id}",
+                "title": d.title,
+                "lead": d.lead,
+                "body": d.body,
+                "published": d.published,
+                "event": gold[d.id],
+            },
+            ensure_ascii=False,
+        )
+        for d in docs[:200]
+    ]
     out = io.StringIO()
     summary = cluster_jsonl(lines, out)
     written = [json.loads(line) for line in out.getvalue().splitlines()]

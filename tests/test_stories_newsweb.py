@@ -99,7 +99,8 @@ def test_published_items_carry_the_event_and_a_still_web_stays_still():
 def test_coverage_is_deterministic_and_can_be_turned_off():
     a = build_schedule(load_articles(), seed=9)
     b = build_schedule(load_articles(), seed=9)
-    assert [(p.outlet, p.item_id, p.title, p.offset, p.version) for p in a] == \
-           [(p.outlet, p.item_id, p.title, p.offset, p.version) for p in b]
+    assert [(p.outlet, p.item_id, p.title, p.offset, p.version) for p in a] == [
+        (p.outlet, p.item_id, p.title, p.offset, p.version) for p in b
+    ]
     plain = build_schedule(load_articles(), seed=9, coverage=False)
     assert {p.version for p in plain} == {"original"} and len(plain) < len(a)

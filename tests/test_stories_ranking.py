@@ -42,8 +42,10 @@ def test_outlet_weight_pickup_speed_prominence_and_recency():
 def test_rank_orders_stories_as_their_scores_do_at_any_later_time():
     stories = [story_importance(items(n, start=NOW - h * HOUR), [], NOW) for n, h in ((2, 1), (5, 10), (9, 30), (3, 4))]
     for later in (0, 5 * HOUR, 48 * HOUR):
-        now_scores = [story_importance(items(n, start=NOW - h * HOUR), [], NOW + later).score
-                      for n, h in ((2, 1), (5, 10), (9, 30), (3, 4))]
+        now_scores = [
+            story_importance(items(n, start=NOW - h * HOUR), [], NOW + later).score
+            for n, h in ((2, 1), (5, 10), (9, 30), (3, 4))
+        ]
         by_rank = sorted(range(4), key=lambda i: -stories[i].rank)
         by_score = sorted(range(4), key=lambda i: -now_scores[i])
         assert by_rank == by_score
@@ -57,7 +59,10 @@ def test_lead_links_are_read_from_marked_blocks_only():
     <div class="main-news"><a href="https://other.example/news/4">D</a><a href="/news/1/a">A again</a></div>
     <div class="leader"><a href="/news/5">E</a></div></body></html>"""
     assert lead_links(html, "http://outlet.example/") == [
-        "http://outlet.example/news/1/a", "http://outlet.example/news/2/b", "https://other.example/news/4"]
+        "http://outlet.example/news/1/a",
+        "http://outlet.example/news/2/b",
+        "https://other.example/news/4",
+    ]
     assert lead_links("<p>no lead here <a href='/a'>a</a>", "http://o.example/") == []
     assert lead_links("", "http://o.example/") == []
 

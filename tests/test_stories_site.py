@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from khabar.crawler.demo import register_newsweb
-from khabar.crawler.refresh import refresh_feeds
 from khabar.crawler.homepages import check_front_pages_if_due
+from khabar.crawler.refresh import refresh_feeds
 from khabar.news.models import Article, Category, FrontPageLead, Story, StoryIndexState
 from khabar.news.stories import INDEX, assign_stories
 from khabar.newsweb.server import NewsWeb
@@ -51,13 +51,22 @@ def stored(newsweb, settings):
     sources = {s.slug: s for s in Source.objects.all()}
     categories = dict(Category.objects.values_list("slug", "pk"))
     items = sorted(newsweb.published(), key=lambda it: (it.outlet, it.published))  # outlet by outlet, like feeds
-    rows = [Article(source=sources[it.outlet], url=canonical_url(it.url), title=it.title, lead=it.lead,
-                    body_text=it.body, published_at=it.published, category_id=categories.get(it.category))
-            for it in items]
+    rows = [
+        Article(
+            source=sources[it.outlet],
+            url=canonical_url(it.url),
+            title=it.title,
+            lead=it.lead,
+            body_text=it.body,
+            published_at=it.published,
+            category_id=categories.get(it.category),
+        )
+        for it in items
+    ]
     Article.objects.bulk_create(rows)
     ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), 7):
-        assign_stories(ids[start:start + 7])
+        assign_stories(ids[start : start + 7])
     return {canonical_url(it.url): it for it in items}
 
 
@@ -152,7 +161,7 @@ def test_article_page_says_where_else_it_was_published(client, stored):
     assert "همچنین منتشرشده در" in html
     original = copy.duplicate_of
     assert f"«{original.source.name}»" in html and "(منبع نخست)" in html
-    assert html.index(f'/news/{original.pk}/') < html.index("(منبع نخست)")  # the original outlet first
+    assert html.index(f"/news/{original.pk}/") < html.index("(منبع نخست)")  # the original outlet first
     assert copy.story.get_absolute_url() in html
 
 
@@ -160,7 +169,7 @@ def test_article_page_says_where_else_it_was_published(client, stored):
 def test_category_box_lists_the_categorys_most_important_stories(client, stored):
     story = Story.objects.current().filter(outlet_count__gte=2, category__isnull=False).order_by("-score").first()
     html = text(client.get(story.category.get_absolute_url()))
-    box = html[html.index('id="important-title"'):]
+    box = html[html.index('id="important-title"') :]
     central = story.central_article
     assert central.get_absolute_url() in box and f"«{central.source.name}»" in box
 
@@ -172,8 +181,13 @@ def test_index_is_rebuilt_from_the_database_and_new_copies_join_their_story(stor
     INDEX.reset()  # a new process: nothing in memory
     other_source = Article.objects.exclude(source=original.source).values_list("source_id", flat=True).first()
     copy = Article.objects.create(
-        source_id=other_source, url="http://late.example/copy", title="فوری/ " + original.title, lead=original.lead,
-        body_text=original.body_text, published_at=original.published_at + timedelta(hours=2))
+        source_id=other_source,
+        url="http://late.example/copy",
+        title="فوری/ " + original.title,
+        lead=original.lead,
+        body_text=original.body_text,
+        published_at=original.published_at + timedelta(hours=2),
+    )
     batch = assign_stories([copy.pk])
     copy.refresh_from_db()
     assert batch.assigned == 1 and copy.story_id == story.pk
@@ -193,9 +207,14 @@ def test_another_processs_merge_is_seen_before_the_next_batch(stored):
     Story.objects.filter(pk=second.pk).update(merged_into=first, revision=state.generation + 1)
     StoryIndexState.objects.filter(pk=state.pk).update(generation=state.generation + 1)
     sample = second.articles.first() or Article.objects.filter(story=first).last()
-    late = Article.objects.create(source=sample.source, url="http://late.example/merged", title=sample.title,
-                                  lead=sample.lead, body_text=sample.body_text,
-                                  published_at=timezone.now())
+    late = Article.objects.create(
+        source=sample.source,
+        url="http://late.example/merged",
+        title=sample.title,
+        lead=sample.lead,
+        body_text=sample.body_text,
+        published_at=timezone.now(),
+    )
     assign_stories([late.pk])
     late.refresh_from_db()
     assert late.story_id == first.pk  # not the merged-away id

@@ -210,4 +210,3 @@ def test_hay_read_from_the_next_word():
     assert repair_zwnj("از نامهای مختلف") == "از نام‌های مختلف"
     assert repair_zwnj("دستهای خود") == "دست‌های خود"
     assert repair_zwnj("دستهای که") == "دسته‌ای که"
-

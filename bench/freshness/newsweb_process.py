@@ -35,15 +35,25 @@ def main() -> int:
     ready = {
         "started_at": web.started_at,
         "backlog": sum(p.offset <= 0 for p in web.schedule),
-        "outlets": [{"slug": o.slug, "name": o.name, "homepage": o.homepage, "host": o.host,
-                     "feeds": [{"url": f.url, "category": f.category} for f in o.feeds]} for o in web.outlets],
+        "outlets": [
+            {
+                "slug": o.slug,
+                "name": o.name,
+                "homepage": o.homepage,
+                "host": o.host,
+                "feeds": [{"url": f.url, "category": f.category} for f in o.feeds],
+            }
+            for o in web.outlets
+        ],
     }
     (out / "ready.json.tmp").write_text(json.dumps(ready), encoding="utf-8")
     (out / "ready.json.tmp").rename(out / "ready.json")
     stop.wait()
     report = {
         "items": [[web.url_of(p), web.when(p)] for p in web.schedule],
-        "traces": [[t.host, t.path, t.started, t.finished, t.status, t.etag, t.in_flight] for t in web.traffic.traces()],
+        "traces": [
+            [t.host, t.path, t.started, t.finished, t.status, t.etag, t.in_flight] for t in web.traffic.traces()
+        ],
     }
     web.stop()
     (out / "newsweb.json").write_text(json.dumps(report), encoding="utf-8")

@@ -70,9 +70,16 @@ def start_workers(args, env: dict, workdir: Path) -> list[subprocess.Popen]:
     workers = []
     for number in range(args.processes):
         log = open(workdir / f"worker-{number}.log", "w")  # noqa: SIM115 - lives as long as the worker
-        workers.append(subprocess.Popen(
-            KHABAR + ["worker", "--allow-private", "--workers", str(args.threads), "--tick", "2"],
-            env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        workers.append(
+            subprocess.Popen(
+                KHABAR + ["worker", "--allow-private", "--workers", str(args.threads), "--tick", "2"],
+                env=env,
+                cwd=workdir,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
     return workers
 
 
@@ -87,8 +94,15 @@ def stop_workers(workers: list[subprocess.Popen]) -> None:
             worker.wait()
 
 
-def traffic_figures(traffic: TrafficLog, feed_paths: dict[str, set[str]], start: float, end: float,
-                    minutes: float, gap: float, crawl_end: float) -> dict:
+def traffic_figures(
+    traffic: TrafficLog,
+    feed_paths: dict[str, set[str]],
+    start: float,
+    end: float,
+    minutes: float,
+    gap: float,
+    crawl_end: float,
+) -> dict:
     """Request counts in the window; politeness over the whole crawl (the throughput part excluded)."""
     crawl = [t for t in traffic.traces() if t.started < crawl_end]
     kinds: Counter = Counter()
@@ -107,7 +121,15 @@ def traffic_figures(traffic: TrafficLog, feed_paths: dict[str, set[str]], start:
                 last_etag[key] = trace.etag
         if not in_window:
             continue
-        kinds["feed polls" if is_feed else "robots.txt" if path == "/robots.txt" else "homepages" if path == "/" else "pages"] += 1
+        kinds[
+            "feed polls"
+            if is_feed
+            else "robots.txt"
+            if path == "/robots.txt"
+            else "homepages"
+            if path == "/"
+            else "pages"
+        ] += 1
         kinds["304 answers"] += trace.status == 304
         per_host_minute[(trace.host, int((trace.started - start) // 60))] += 1
     by_host: dict[str, list[Trace]] = defaultdict(list)
@@ -122,13 +144,17 @@ def traffic_figures(traffic: TrafficLog, feed_paths: dict[str, set[str]], start:
                 close.append((round(b.started - a.started, 3), host, a.path[:40], b.path[:40]))
     feeds = sum(len(paths) for paths in feed_paths.values())
     return {
-        "requests": sum(1 for t in crawl if start <= t.started < end), **kinds, "wasted": wasted,
+        "requests": sum(1 for t in crawl if start <= t.started < end),
+        **kinds,
+        "wasted": wasted,
         "fixed_5min_feed_polls": feeds * minutes / 5,
         "per_host_per_minute_max": max(per_host_minute.values(), default=0),
         "per_host_per_minute_mean": statistics.mean(per_host_minute.values()) if per_host_minute else 0,
         "max_connections_per_host": max((t.in_flight for t in crawl), default=0),
-        "gaps": len(gaps), "smallest_gap": min(gaps, default=None),
-        "gaps_under_90_percent": len(close), "closest_pairs": sorted(close)[:10],
+        "gaps": len(gaps),
+        "smallest_gap": min(gaps, default=None),
+        "gaps_under_90_percent": len(close),
+        "closest_pairs": sorted(close)[:10],
     }
 
 
@@ -136,8 +162,10 @@ async def bare_httpx(urls: list[str], rounds: int) -> float:
     import httpx
 
     gates = defaultdict(lambda: asyncio.Semaphore(2))
-    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=512, max_keepalive_connections=128),
-                                 timeout=20, trust_env=False) as client:
+    async with httpx.AsyncClient(
+        limits=httpx.Limits(max_connections=512, max_keepalive_connections=128), timeout=20, trust_env=False
+    ) as client:
+
         async def one(url: str) -> None:
             async with gates[urlsplit(url).netloc]:
                 response = await client.get(url)
@@ -154,7 +182,9 @@ async def khabar_fetcher(urls: list[str], rounds: int, parse: bool) -> float:
     from khabar.pipeline.fetch import Fetcher, FetchPolicy
 
     async with Fetcher(FetchPolicy(allow_private=True, min_gap=0.0)) as fetcher:
-        await asyncio.gather(*(fetcher.robots_verdict(url) for url in urls))  # robots.txt once per host, as in steady state
+        await asyncio.gather(
+            *(fetcher.robots_verdict(url) for url in urls)
+        )  # robots.txt once per host, as in steady state
         started = time.monotonic()
         for _ in range(rounds):
             if parse:
@@ -200,14 +230,39 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="khabar-freshness-"))
     database = create_database(args.database, workdir)
-    env = {**os.environ, "KHABAR_DATABASE_URL": database, "KHABAR_DATA_DIR": str(workdir), "KHABAR_HOST_MIN_GAP": str(args.gap),
-           "KHABAR_ALLOW_PRIVATE_ADDRESSES": "1", "KHABAR_LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1"}
-    os.environ.update({k: env[k] for k in ("KHABAR_DATABASE_URL", "KHABAR_DATA_DIR", "KHABAR_ALLOW_PRIVATE_ADDRESSES",
-                                           "KHABAR_LOG_LEVEL")})
+    env = {
+        **os.environ,
+        "KHABAR_DATABASE_URL": database,
+        "KHABAR_DATA_DIR": str(workdir),
+        "KHABAR_HOST_MIN_GAP": str(args.gap),
+        "KHABAR_ALLOW_PRIVATE_ADDRESSES": "1",
+        "KHABAR_LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
+    os.environ.update(
+        {
+            k: env[k]
+            for k in ("KHABAR_DATABASE_URL", "KHABAR_DATA_DIR", "KHABAR_ALLOW_PRIVATE_ADDRESSES", "KHABAR_LOG_LEVEL")
+        }
+    )
     newsweb = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("newsweb_process.py")), "--outlets", str(args.outlets),
-         "--rate", str(args.rate), "--seed", str(args.seed), "--warmup", str(args.warmup), "--dir", str(workdir)],
-        stdout=open(workdir / "newsweb.log", "w"), stderr=subprocess.STDOUT)  # noqa: SIM115
+        [
+            sys.executable,
+            str(Path(__file__).with_name("newsweb_process.py")),
+            "--outlets",
+            str(args.outlets),
+            "--rate",
+            str(args.rate),
+            "--seed",
+            str(args.seed),
+            "--warmup",
+            str(args.warmup),
+            "--dir",
+            str(workdir),
+        ],
+        stdout=open(workdir / "newsweb.log", "w"),
+        stderr=subprocess.STDOUT,
+    )  # noqa: SIM115
     while not (workdir / "ready.json").exists():
         if newsweb.poll() is not None:
             raise SystemExit((workdir / "newsweb.log").read_text())
@@ -219,8 +274,11 @@ def main() -> int:
     feed_paths: dict[str, set[str]] = defaultdict(set)
     for url in feed_urls:
         feed_paths[urlsplit(url).netloc].add(urlsplit(url).path)
-    print(f"{len(ready['outlets'])} outlets, {len(feed_urls)} feeds, {ready['backlog']} backlog items; "
-          f"database {database}; logs in {workdir}", flush=True)
+    print(
+        f"{len(ready['outlets'])} outlets, {len(feed_urls)} feeds, {ready['backlog']} backlog items; "
+        f"database {database}; logs in {workdir}",
+        flush=True,
+    )
 
     started_at = ready["started_at"]
     window_start = started_at + args.warmup
@@ -267,29 +325,38 @@ def main() -> int:
 
     result = {
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
-        "load_average_at_end": os.getloadavg(), "outlets": args.outlets, "feeds": len(feed_urls), "rate_per_minute": args.rate, "minutes": args.minutes,
-        "processes": args.processes, "threads": args.threads, "database": database.split(":")[0],
-        "items_in_window": len(lags) + missing, "items_missing": missing,
+        "load_average_at_end": os.getloadavg(),
+        "outlets": args.outlets,
+        "feeds": len(feed_urls),
+        "rate_per_minute": args.rate,
+        "minutes": args.minutes,
+        "processes": args.processes,
+        "threads": args.threads,
+        "database": database.split(":")[0],
+        "items_in_window": len(lags) + missing,
+        "items_missing": missing,
         # Items not stored yet count as infinitely late in the percentiles (max is of the stored ones).
         "lag_p50": percentile(lags + [float("inf")] * missing, 0.5),
-        "lag_p95": percentile(lags + [float("inf")] * missing, 0.95), "lag_max": max(lags, default=None),
+        "lag_p95": percentile(lags + [float("inf")] * missing, 0.95),
+        "lag_max": max(lags, default=None),
         "lag_mean": statistics.mean(lags) if lags else None,
-        "traffic": traffic, "polls_per_second": throughput,
+        "traffic": traffic,
+        "polls_per_second": throughput,
     }
     Path(args.out).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
     t = traffic
     print(f"""
 | figure | value |
 | --- | --- |
-| items published in the {args.minutes:g}-minute window | {result['items_in_window']} ({missing} not stored {args.grace:.0f} s after it) |
-| lag p50 / p95 / max of those stored (missing ones count as infinitely late) | {result['lag_p50']:.0f} s / {result['lag_p95']:.0f} s / {result['lag_max']:.0f} s |
-| requests in the window (feed polls / pages / homepages / robots.txt) | {t['requests']} ({t.get('feed polls', 0)} / {t.get('pages', 0)} / {t.get('homepages', 0)} / {t.get('robots.txt', 0)}) |
-| feed polls answered 304 | {t.get('304 answers', 0)} |
-| fixed 5-minute polling, feed polls alone | {t['fixed_5min_feed_polls']:.0f} |
-| wasted requests (full answers to unchanged feeds) | {t['wasted']} |
-| requests per host per minute: max / mean | {t['per_host_per_minute_max']} / {t['per_host_per_minute_mean']:.1f} |
-| connections at once to one host, max | {t['max_connections_per_host']} |
-| gaps between two requests to one host: smallest / under 90 % of the {args.gap:g} s gap | {t['smallest_gap']:.3f} s / {t['gaps_under_90_percent']} of {t['gaps']} |""")
+| items published in the {args.minutes:g}-minute window | {result["items_in_window"]} ({missing} not stored {args.grace:.0f} s after it) |
+| lag p50 / p95 / max of those stored (missing ones count as infinitely late) | {result["lag_p50"]:.0f} s / {result["lag_p95"]:.0f} s / {result["lag_max"]:.0f} s |
+| requests in the window (feed polls / pages / homepages / robots.txt) | {t["requests"]} ({t.get("feed polls", 0)} / {t.get("pages", 0)} / {t.get("homepages", 0)} / {t.get("robots.txt", 0)}) |
+| feed polls answered 304 | {t.get("304 answers", 0)} |
+| fixed 5-minute polling, feed polls alone | {t["fixed_5min_feed_polls"]:.0f} |
+| wasted requests (full answers to unchanged feeds) | {t["wasted"]} |
+| requests per host per minute: max / mean | {t["per_host_per_minute_max"]} / {t["per_host_per_minute_mean"]:.1f} |
+| connections at once to one host, max | {t["max_connections_per_host"]} |
+| gaps between two requests to one host: smallest / under 90 % of the {args.gap:g} s gap | {t["smallest_gap"]:.3f} s / {t["gaps_under_90_percent"]} of {t["gaps"]} |""")
     print("\n| poll path (same feeds, loopback, gap 0) | feed polls per second |\n| --- | --- |")
     for name, value in throughput.items():
         print(f"| {name} | {value:.0f} |")

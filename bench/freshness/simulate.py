@@ -31,8 +31,9 @@ T0 = datetime(2025, 6, 9, 9, 0, tzinfo=timezone.utc)
 def simulate(outlets: int, rate: float, minutes: float, seed: int) -> dict:
     specs = many.generated_outlets(outlets)
     window = minutes * 60
-    schedule = many.bursty_schedule(load_articles(), specs, seed=seed, rate=rate, first_new_after=0.0,
-                                    duration=window + 4000)
+    schedule = many.bursty_schedule(
+        load_articles(), specs, seed=seed, rate=rate, first_new_after=0.0, duration=window + 4000
+    )
     items: dict[tuple[str, str], list[datetime]] = {}
     for pub in schedule:
         items.setdefault((pub.outlet, pub.category), []).append(T0 + timedelta(seconds=pub.offset))
@@ -47,7 +48,12 @@ def simulate(outlets: int, rate: float, minutes: float, seed: int) -> dict:
             known = [t for t in times if t <= T0]
             first = polling.next_poll(known, T0, feeds_on_host=feeds_on_host[spec.slug], rng=rng).seconds
             due = T0 + timedelta(seconds=rng.uniform(0, first))  # steady state: somewhere in its interval
-            state[(spec.slug, category)] = {"known": known, "pending": [t for t in times if t > T0], "due": due, "version": 0}
+            state[(spec.slug, category)] = {
+                "known": known,
+                "pending": [t for t in times if t > T0],
+                "due": due,
+                "version": 0,
+            }
             heapq.heappush(queue, (due, spec.slug, category, 0))
     polls, lags = 0, []
     while queue:
@@ -58,13 +64,15 @@ def simulate(outlets: int, rate: float, minutes: float, seed: int) -> dict:
         polls += t <= end
         found = [x for x in feed["pending"] if x <= t]
         lags += [(t - x).total_seconds() for x in found if x <= end]
-        feed["pending"] = feed["pending"][len(found):]
+        feed["pending"] = feed["pending"][len(found) :]
         feed["known"] += found
         plan = polling.next_poll(feed["known"], t, feeds_on_host=feeds_on_host[slug], rng=rng)
         moves = [(category, t + timedelta(seconds=plan.seconds))]
         if found and polling.outlet_is_active(found, t):  # the edge's check_siblings_soon
             soon = t + timedelta(seconds=polling.SIBLING_CHECK_AFTER)
-            moves += [(c, soon) for (s, c), other in state.items() if s == slug and c != category and other["due"] > soon]
+            moves += [
+                (c, soon) for (s, c), other in state.items() if s == slug and c != category and other["due"] > soon
+            ]
         for moved, due in moves:
             other = state[(slug, moved)]
             other["due"], other["version"] = due, other["version"] + 1
@@ -72,8 +80,15 @@ def simulate(outlets: int, rate: float, minutes: float, seed: int) -> dict:
     lags.sort()
     feeds = sum(len(s.categories) for s in specs)
     pick = lambda q: lags[min(len(lags) - 1, int(q * len(lags)))] if lags else 0.0  # noqa: E731
-    return {"feeds": feeds, "items": len(lags), "p50": pick(0.5), "p95": pick(0.95), "max": lags[-1] if lags else 0.0,
-            "polls": polls, "fixed_5min_polls": feeds * window / 300}
+    return {
+        "feeds": feeds,
+        "items": len(lags),
+        "p50": pick(0.5),
+        "p95": pick(0.95),
+        "max": lags[-1] if lags else 0.0,
+        "polls": polls,
+        "fixed_5min_polls": feeds * window / 300,
+    }
 
 
 def main() -> None:
@@ -83,12 +98,24 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     ap.add_argument("--constants", type=float, nargs="+", default=[polling.SQRT_CONSTANT])
-    ap.add_argument("--siblings", type=float, nargs="+", default=[polling.SIBLING_CHECK_AFTER],
-                    help="seconds before an active outlet's other feeds are checked (0: never)")
-    ap.add_argument("--sigmas", type=float, nargs="+", default=[many.OUTLET_SIGMA],
-                    help="log-normal spread of outlets' rates and of categories' shares (both)")
+    ap.add_argument(
+        "--siblings",
+        type=float,
+        nargs="+",
+        default=[polling.SIBLING_CHECK_AFTER],
+        help="seconds before an active outlet's other feeds are checked (0: never)",
+    )
+    ap.add_argument(
+        "--sigmas",
+        type=float,
+        nargs="+",
+        default=[many.OUTLET_SIGMA],
+        help="log-normal spread of outlets' rates and of categories' shares (both)",
+    )
     args = ap.parse_args()
-    print("| sigma | SQRT_CONSTANT | siblings after | items | lag p50 | lag p95 | lag max | feed polls | vs fixed 5 min |")
+    print(
+        "| sigma | SQRT_CONSTANT | siblings after | items | lag p50 | lag p95 | lag max | feed polls | vs fixed 5 min |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for sigma in args.sigmas:
         many.OUTLET_SIGMA = many.CATEGORY_SIGMA = sigma
@@ -98,9 +125,11 @@ def main() -> None:
                 polling.SIBLING_CHECK_AFTER = siblings or 1e9
                 runs = [simulate(args.outlets, args.rate, args.minutes, seed) for seed in args.seeds]
                 mean = {k: sum(r[k] for r in runs) / len(runs) for k in runs[0]}
-                print(f"| {sigma:g} | {constant:g} | {f'{siblings:g} s' if siblings else 'never'} | {mean['items']:.0f} | "
-                      f"{mean['p50']:.0f} s | {mean['p95']:.0f} s | {mean['max']:.0f} s | {mean['polls']:.0f} | "
-                      f"{mean['polls'] / mean['fixed_5min_polls']:.2f}× |")
+                print(
+                    f"| {sigma:g} | {constant:g} | {f'{siblings:g} s' if siblings else 'never'} | {mean['items']:.0f} | "
+                    f"{mean['p50']:.0f} s | {mean['p95']:.0f} s | {mean['max']:.0f} s | {mean['polls']:.0f} | "
+                    f"{mean['polls'] / mean['fixed_5min_polls']:.2f}× |"
+                )
 
 
 if __name__ == "__main__":

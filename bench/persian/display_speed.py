@@ -55,8 +55,13 @@ def time_other(system: str, lines: list[str], python: str, repeat: int) -> float
         return None
     best = float("inf")
     for _ in range(repeat):
-        done = subprocess.run([python, str(ROOT / "bench" / "zwnj" / "competitors.py")], input=json.dumps({"system": system, "lines": lines}),
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [python, str(ROOT / "bench" / "zwnj" / "competitors.py")],
+            input=json.dumps({"system": system, "lines": lines}),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         best = min(best, json.loads(done.stdout)["seconds"])
     return best
 

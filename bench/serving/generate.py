@@ -71,25 +71,29 @@ def make_rows(n: int, start: int, total: int, corpus: list[dict], rng: random.Ra
         # A year of news stored as it was published: ids grow with time (a few hours of jitter).
         age = max(0.0, (total - 1 - i) / total * 365 + rng.uniform(-0.15, 0.15))
         source = sources[i % len(sources)]
-        rows.append(Article(
-            source_id=source.id,
-            url=f"https://{source.slug}.bench.example/news/{i}",
-            title=title,
-            lead=(base.get("lead") or body_parts[0])[:600],
-            body_text=body_text,
-            body_html="".join(f"<p>{p}</p>" for p in body_parts),
-            image_url=f"https://{source.slug}.bench.example/img/{i}.jpg" if i % 3 == 0 else "",
-            published_at=now - timedelta(days=age),
-            category_id=categories.get(base.get("category")) or categories["other"],
-        ))
+        rows.append(
+            Article(
+                source_id=source.id,
+                url=f"https://{source.slug}.bench.example/news/{i}",
+                title=title,
+                lead=(base.get("lead") or body_parts[0])[:600],
+                body_text=body_text,
+                body_html="".join(f"<p>{p}</p>" for p in body_parts),
+                image_url=f"https://{source.slug}.bench.example/img/{i}.jpg" if i % 3 == 0 else "",
+                published_at=now - timedelta(days=age),
+                category_id=categories.get(base.get("category")) or categories["other"],
+            )
+        )
     return rows
 
 
 def _keys(rows: list[tuple]) -> list[tuple]:
     from khabar.pipeline.search_keys import search_key
 
-    return [(i, search_key(title), search_key(f"{lead}\n{body}"), published, cat, src)
-            for i, title, lead, body, published, cat, src in rows]
+    return [
+        (i, search_key(title), search_key(f"{lead}\n{body}"), published, cat, src)
+        for i, title, lead, body, published, cat, src in rows
+    ]
 
 
 def build_index(processes: int) -> None:
@@ -105,15 +109,23 @@ def build_index(processes: int) -> None:
     last_id, done, started = 0, 0, time.monotonic()
     with Pool(processes) as pool:
         while True:
-            batch = list(Article.objects.filter(id__gt=last_id).order_by("id").values_list(*fields)[:BATCH * processes])
+            batch = list(
+                Article.objects.filter(id__gt=last_id).order_by("id").values_list(*fields)[: BATCH * processes]
+            )
             if not batch:
                 break
             last_id = batch[-1][0]
-            chunks = [batch[k:k + 250] for k in range(0, len(batch), 250)]
+            chunks = [batch[k : k + 250] for k in range(0, len(batch), 250)]
             with transaction.atomic():
                 for keyed in pool.imap(_keys, chunks):
-                    backend._write([IndexDocument(article_id=i, published_at=p, category_id=c, source_id=s, title_key=t, body_key=b)
-                                    for i, t, b, p, c, s in keyed])
+                    backend._write(
+                        [
+                            IndexDocument(
+                                article_id=i, published_at=p, category_id=c, source_id=s, title_key=t, body_key=b
+                            )
+                            for i, t, b, p, c, s in keyed
+                        ]
+                    )
             done += len(batch)
             print(f"  indexed {done} ({done / (time.monotonic() - started):.0f}/s)", flush=True)
 
@@ -144,29 +156,45 @@ def main() -> int:
     rng = random.Random(args.seed + have)
     corpus = load_corpus()
     names = sorted({row["source"] for row in corpus}) + [f"outlet{k}" for k in range(12)]
-    sources = [Source.objects.get_or_create(slug=name[:100], defaults={"name": f"رسانهٔ {name}", "homepage": f"https://{name}.bench.example/"})[0]
-               for name in names[:24]]
+    sources = [
+        Source.objects.get_or_create(
+            slug=name[:100], defaults={"name": f"رسانهٔ {name}", "homepage": f"https://{name}.bench.example/"}
+        )[0]
+        for name in names[:24]
+    ]
     categories = dict(Category.objects.values_list("slug", "id"))
     now = timezone.now()
     started = time.monotonic()
     for start in range(have, args.articles, BATCH):
         n = min(BATCH, args.articles - start)
         with transaction.atomic():
-            Article.objects.bulk_create(make_rows(n, start, args.articles, corpus, rng, now, sources, categories), batch_size=500)
+            Article.objects.bulk_create(
+                make_rows(n, start, args.articles, corpus, rng, now, sources, categories), batch_size=500
+            )
         print(f"  stored {start + n} ({(start + n - have) / (time.monotonic() - started):.0f}/s)", flush=True)
 
     recent = list(Article.objects.filter(published_at__gte=now - timedelta(days=7)).values_list("id", flat=True)[:5000])
     today = now.date()
     ArticleDailyViews.objects.all().delete()
-    ArticleDailyViews.objects.bulk_create([
-        ArticleDailyViews(article_id=aid, day=today - timedelta(days=rng.randrange(7)), count=rng.randint(1, 500))
-        for aid in rng.sample(recent, min(3000, len(recent)))
-    ], ignore_conflicts=True)
-    Comment.objects.bulk_create([
-        Comment(article_id=rng.choice(recent), name="خواننده", text="نظری برای آزمون سرعت", approved=True,
-                created_at=now - timedelta(hours=rng.randrange(150)))
-        for _ in range(1000)
-    ])
+    ArticleDailyViews.objects.bulk_create(
+        [
+            ArticleDailyViews(article_id=aid, day=today - timedelta(days=rng.randrange(7)), count=rng.randint(1, 500))
+            for aid in rng.sample(recent, min(3000, len(recent)))
+        ],
+        ignore_conflicts=True,
+    )
+    Comment.objects.bulk_create(
+        [
+            Comment(
+                article_id=rng.choice(recent),
+                name="خواننده",
+                text="نظری برای آزمون سرعت",
+                approved=True,
+                created_at=now - timedelta(hours=rng.randrange(150)),
+            )
+            for _ in range(1000)
+        ]
+    )
     if args.skip_index:
         print("search index skipped (--skip-index)")
     else:

@@ -69,26 +69,57 @@ def stop(process: subprocess.Popen) -> None:
 
 def site_env(args, page_cache_seconds: int) -> dict:
     env = dict(os.environ)
-    env.update({
-        "KHABAR_DATA_DIR": str(args.data_dir),
-        "KHABAR_DATABASE_URL": args.database_url or f"sqlite:///{args.data_dir / 'bench.sqlite3'}",
-        "KHABAR_ALLOWED_HOSTS": "127.0.0.1",
-        "KHABAR_PAGE_CACHE_SECONDS": str(page_cache_seconds),
-        "KHABAR_LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "khabar.settings",
-    })
+    env.update(
+        {
+            "KHABAR_DATA_DIR": str(args.data_dir),
+            "KHABAR_DATABASE_URL": args.database_url or f"sqlite:///{args.data_dir / 'bench.sqlite3'}",
+            "KHABAR_ALLOWED_HOSTS": "127.0.0.1",
+            "KHABAR_PAGE_CACHE_SECONDS": str(page_cache_seconds),
+            "KHABAR_LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "khabar.settings",
+        }
+    )
     return env
 
 
 def start_site(args, server: str, page_cache_seconds: int) -> tuple[subprocess.Popen, str, list[str]]:
     port = free_port()
     if server == "gunicorn":
-        command = [str(GUNICORN), "khabar.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-                   "--worker-class", "gthread", "--threads", str(args.threads), "--backlog", "2048",
-                   "--keep-alive", "30", "--log-level", "warning"]
+        command = [
+            str(GUNICORN),
+            "khabar.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "--backlog",
+            "2048",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ]
     else:
-        command = [str(GRANIAN), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
-                   "--workers", str(args.workers), "--blocking-threads", "1", "--log-level", "warning", "khabar.wsgi:application"]
+        command = [
+            str(GRANIAN),
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--blocking-threads",
+            "1",
+            "--log-level",
+            "warning",
+            "khabar.wsgi:application",
+        ]
     process = subprocess.Popen(command, cwd=ROOT, env=site_env(args, page_cache_seconds))
     url = f"http://127.0.0.1:{port}"
     try:
@@ -135,8 +166,15 @@ http {{
     return process, url, f"nginx -c {conf} -p {workdir}  (worker_processes {workers})"
 
 
-def wrk(args, url: str, paths: list[str] | None = None, seconds: int | None = None, label: str = "",
-        connections: int | None = None, headers: list[str] = ()) -> dict:
+def wrk(
+    args,
+    url: str,
+    paths: list[str] | None = None,
+    seconds: int | None = None,
+    label: str = "",
+    connections: int | None = None,
+    headers: list[str] = (),
+) -> dict:
     env = dict(os.environ)
     paths_file = ""
     if paths:
@@ -146,15 +184,24 @@ def wrk(args, url: str, paths: list[str] | None = None, seconds: int | None = No
         paths_file = handle.name
     env["KHABAR_BENCH_PATHS"] = paths_file
     connections = connections or args.connections
-    command = ["wrk", f"-t{min(args.threads_wrk, connections)}", f"-c{connections}", f"-d{seconds or args.seconds}s",
-               "--latency", "-s", str(HERE / "report.lua")]
+    command = [
+        "wrk",
+        f"-t{min(args.threads_wrk, connections)}",
+        f"-c{connections}",
+        f"-d{seconds or args.seconds}s",
+        "--latency",
+        "-s",
+        str(HERE / "report.lua"),
+    ]
     for header in headers:
         command += ["-H", header]
     command.append(url)
-    output = subprocess.run(command, env=env, capture_output=True, text=True, timeout=(seconds or args.seconds) + 60).stdout
+    output = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=(seconds or args.seconds) + 60
+    ).stdout
     if paths_file:
         os.unlink(paths_file)
-    line = next((l for l in output.splitlines() if l.startswith("KHABAR_RESULT ")), None)
+    line = next((row for row in output.splitlines() if row.startswith("KHABAR_RESULT ")), None)
     if line is None:
         raise RuntimeError(f"wrk gave no result for {url}:\n{output}")
     result = json.loads(line.split(" ", 1)[1])
@@ -186,10 +233,14 @@ def search_paths(data_dir: Path, n: int = 300) -> list[str]:
 
 
 def article_ids(args, count: int) -> list[int]:
-    code = ("import django,random;django.setup();from khabar.news.models import Article;"
-            "ids=list(Article.objects.visible().values_list('id',flat=True));random.seed(5);"
-            f"print(' '.join(map(str,random.sample(ids,min({count},len(ids))))))")
-    output = subprocess.run([str(PYTHON), "-c", code], cwd=ROOT, env=site_env(args, 0), capture_output=True, text=True, check=True)
+    code = (
+        "import django,random;django.setup();from khabar.news.models import Article;"
+        "ids=list(Article.objects.visible().values_list('id',flat=True));random.seed(5);"
+        f"print(' '.join(map(str,random.sample(ids,min({count},len(ids))))))"
+    )
+    output = subprocess.run(
+        [str(PYTHON), "-c", code], cwd=ROOT, env=site_env(args, 0), capture_output=True, text=True, check=True
+    )
     return [int(x) for x in output.stdout.split()]
 
 
@@ -211,15 +262,26 @@ def main() -> int:
         if not shutil.which(tool):
             print(f"{tool} is missing: apt-get install wrk nginx", file=sys.stderr)
             return 2
-    generate = [str(PYTHON), str(HERE / "generate.py"), "--articles", str(args.articles), "--data-dir", str(args.data_dir)]
+    generate = [
+        str(PYTHON),
+        str(HERE / "generate.py"),
+        "--articles",
+        str(args.articles),
+        "--data-dir",
+        str(args.data_dir),
+    ]
     if args.database_url:
         generate += ["--database-url", args.database_url]
     if args.skip_search:
         generate.append("--skip-index")
     subprocess.run(generate, cwd=ROOT, check=True)
 
-    results: dict = {"articles": args.articles, "cpus": os.cpu_count(), "measurements": [],
-                     "load_average_before": os.getloadavg()}
+    results: dict = {
+        "articles": args.articles,
+        "cpus": os.cpu_count(),
+        "measurements": [],
+        "load_average_before": os.getloadavg(),
+    }
     work = Path(tempfile.mkdtemp(prefix="khabar-bench-"))
     work.chmod(0o755)  # nginx's workers run as an unprivileged user
     processes: list[subprocess.Popen] = []
@@ -240,31 +302,64 @@ def main() -> int:
                 # The static copies nginx serves: the very bytes the site sends for these pages.
                 headers = {"User-Agent": BROWSER_UA}
                 (static_root / "home.html").write_bytes(httpx.get(cached_url + "/", headers=headers).content)
-                (static_root / "article.html").write_bytes(httpx.get(cached_url + article_path, headers=headers).content)
+                (static_root / "article.html").write_bytes(
+                    httpx.get(cached_url + article_path, headers=headers).content
+                )
                 nginx, nginx_url, nginx_command = start_nginx(static_root, work, args.workers)
                 processes.append(nginx)
                 results["nginx"] = nginx_command
-                results["page_bytes"] = {"home": (static_root / "home.html").stat().st_size,
-                                         "article": (static_root / "article.html").stat().st_size}
+                results["page_bytes"] = {
+                    "home": (static_root / "home.html").stat().st_size,
+                    "article": (static_root / "article.html").stat().st_size,
+                }
                 measure.append(wrk(args, f"{nginx_url}/home.html", label="nginx home (static copy)"))
                 measure.append(wrk(args, f"{nginx_url}/article.html", label="nginx article (static copy)"))
             returning = ["Cookie: csrftoken=" + "k" * 32]  # a reader who has been here before
             wrk(args, cached_url + "/", seconds=3, label="warm-up")
             measure.append(wrk(args, cached_url + "/", label=f"{server}: home, cached"))
             wrk(args, cached_url + article_path, seconds=3, label="warm-up")
-            measure.append(wrk(args, cached_url + article_path, label=f"{server}: article, cached, new reader each request"))
-            measure.append(wrk(args, cached_url + article_path, headers=returning, label=f"{server}: article, cached, returning reader"))
+            measure.append(
+                wrk(args, cached_url + article_path, label=f"{server}: article, cached, new reader each request")
+            )
+            measure.append(
+                wrk(
+                    args,
+                    cached_url + article_path,
+                    headers=returning,
+                    label=f"{server}: article, cached, returning reader",
+                )
+            )
             wrk(args, uncached_url + "/", seconds=3, label="warm-up")
             measure.append(wrk(args, uncached_url + "/", label=f"{server}: home, uncached"))
-            measure.append(wrk(args, uncached_url + "/", label=f"{server}: home, uncached, 4 connections", connections=4))
+            measure.append(
+                wrk(args, uncached_url + "/", label=f"{server}: home, uncached, 4 connections", connections=4)
+            )
             article_paths = [f"/news/{i}/" for i in ids]
-            measure.append(wrk(args, uncached_url + "/", paths=article_paths, label=f"{server}: article, uncached (2,000 ids)"))
-            measure.append(wrk(args, uncached_url + "/", paths=article_paths, connections=4,
-                               label=f"{server}: article, uncached (2,000 ids), 4 connections"))
+            measure.append(
+                wrk(args, uncached_url + "/", paths=article_paths, label=f"{server}: article, uncached (2,000 ids)")
+            )
+            measure.append(
+                wrk(
+                    args,
+                    uncached_url + "/",
+                    paths=article_paths,
+                    connections=4,
+                    label=f"{server}: article, uncached (2,000 ids), 4 connections",
+                )
+            )
             if not args.skip_search:
-                measure.append(wrk(args, uncached_url + "/", paths=queries, label=f"{server}: search, uncached (300 queries)"))
-                measure.append(wrk(args, uncached_url + "/", paths=queries, connections=4,
-                                   label=f"{server}: search, uncached (300 queries), 4 connections"))
+                measure.append(
+                    wrk(args, uncached_url + "/", paths=queries, label=f"{server}: search, uncached (300 queries)")
+                )
+                measure.append(
+                    wrk(
+                        args,
+                        uncached_url + "/",
+                        paths=queries,
+                        connections=4,
+                        label=f"{server}: search, uncached (300 queries), 4 connections",
+                    )
+                )
             for process in (cached, uncached):
                 stop(process)
     finally:
@@ -276,15 +371,20 @@ def main() -> int:
     by = {m["label"]: m for m in results["measurements"]}
     results["ratios"] = {}
     for server in args.servers:
-        results["ratios"][f"{server}: home cached / nginx"] = by[f"{server}: home, cached"]["rps"] / by["nginx home (static copy)"]["rps"]
+        results["ratios"][f"{server}: home cached / nginx"] = (
+            by[f"{server}: home, cached"]["rps"] / by["nginx home (static copy)"]["rps"]
+        )
         for reader in ("new reader each request", "returning reader"):
             results["ratios"][f"{server}: article cached ({reader}) / nginx"] = (
-                by[f"{server}: article, cached, {reader}"]["rps"] / by["nginx article (static copy)"]["rps"])
+                by[f"{server}: article, cached, {reader}"]["rps"] / by["nginx article (static copy)"]["rps"]
+            )
     out = HERE / f"results-{args.articles}.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print("\n| measurement | requests/s | p50 ms | p95 ms | p99 ms | non-2xx/errors |\n|---|---:|---:|---:|---:|---:|")
     for m in results["measurements"]:
-        print(f"| {m['label']} | {m['rps']:.0f} | {m['p50_ms']:.1f} | {m['p95_ms']:.1f} | {m['p99_ms']:.1f} | {m['errors']} |")
+        print(
+            f"| {m['label']} | {m['rps']:.0f} | {m['p50_ms']:.1f} | {m['p95_ms']:.1f} | {m['p99_ms']:.1f} | {m['errors']} |"
+        )
     for name, value in results["ratios"].items():
         print(f"{name}: {value:.2f}")
     print(f"written {out}")

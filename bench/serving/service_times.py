@@ -25,8 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 def percentiles(samples: list[float]) -> dict:
     ordered = sorted(samples)
     pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return {"n": len(ordered), "p50_ms": round(statistics.median(ordered), 1), "p95_ms": round(pick(0.95), 1),
-            "p99_ms": round(pick(0.99), 1), "max_ms": round(ordered[-1], 1)}
+    return {
+        "n": len(ordered),
+        "p50_ms": round(statistics.median(ordered), 1),
+        "p95_ms": round(pick(0.95), 1),
+        "p99_ms": round(pick(0.99), 1),
+        "max_ms": round(ordered[-1], 1),
+    }
 
 
 def main() -> int:
@@ -36,22 +41,24 @@ def main() -> int:
     parser.add_argument("--skip-search", action="store_true")
     args = parser.parse_args()
     data_dir = (args.data_dir or ROOT / "var" / f"bench-serving-{args.articles}").resolve()
-    os.environ.update({
-        "KHABAR_DATA_DIR": str(data_dir),
-        "KHABAR_DATABASE_URL": os.environ.get("KHABAR_DATABASE_URL") or f"sqlite:///{data_dir / 'bench.sqlite3'}",
-        "KHABAR_ALLOWED_HOSTS": "testserver",
-        "KHABAR_PAGE_CACHE_SECONDS": "0",
-        "DJANGO_SETTINGS_MODULE": "khabar.settings",
-    })
+    os.environ.update(
+        {
+            "KHABAR_DATA_DIR": str(data_dir),
+            "KHABAR_DATABASE_URL": os.environ.get("KHABAR_DATABASE_URL") or f"sqlite:///{data_dir / 'bench.sqlite3'}",
+            "KHABAR_ALLOWED_HOSTS": "testserver",
+            "KHABAR_PAGE_CACHE_SECONDS": "0",
+            "DJANGO_SETTINGS_MODULE": "khabar.settings",
+        }
+    )
     import django
 
     django.setup()
     import random
 
     from django.test import Client
+    from run import search_paths
 
     from khabar.news.models import Article
-    from run import search_paths
 
     client = Client(HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0")
     ids = list(Article.objects.visible().values_list("id", flat=True))

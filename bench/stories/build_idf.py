@@ -45,9 +45,17 @@ def main() -> None:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(out, "wt", encoding="utf-8") as fh:
-        json.dump({"documents": docs, "key_version": KEY_VERSION,
-                   "source": "Fars News + Varzesh3 (language-ml/course-nlp-ir-1-text-exploring, Apache-2.0), "
-                             "without the news web's sample", "df": kept}, fh, ensure_ascii=False)
+        json.dump(
+            {
+                "documents": docs,
+                "key_version": KEY_VERSION,
+                "source": "Fars News + Varzesh3 (language-ml/course-nlp-ir-1-text-exploring, Apache-2.0), "
+                "without the news web's sample",
+                "df": kept,
+            },
+            fh,
+            ensure_ascii=False,
+        )
     print(f"{docs} documents, {len(kept)} terms -> {out} ({out.stat().st_size} bytes)")
 
 

@@ -25,12 +25,22 @@ T0 = 1_750_000_000
 def newsweb_rows(seed: int = 1) -> list[dict]:
     web = NewsWeb(seed=seed)
     pubs = sorted(web.schedule, key=lambda p: (p.offset, OUTLETS_BY_SLUG[p.outlet].index))
-    return [{
-        "id": n, "source": p.outlet, "source_name": OUTLETS_BY_SLUG[p.outlet].name,
-        "url": f"http://{p.outlet}.example/{p.item_id}", "title": normalize_display(p.title),
-        "lead": normalize_display(p.lead), "body": normalize_display(p.body), "published": T0 + round(p.offset),
-        "category": p.category, "event": p.article_id, "version": p.version,
-    } for n, p in enumerate(pubs, 1)]
+    return [
+        {
+            "id": n,
+            "source": p.outlet,
+            "source_name": OUTLETS_BY_SLUG[p.outlet].name,
+            "url": f"http://{p.outlet}.example/{p.item_id}",
+            "title": normalize_display(p.title),
+            "lead": normalize_display(p.lead),
+            "body": normalize_display(p.body),
+            "published": T0 + round(p.offset),
+            "category": p.category,
+            "event": p.article_id,
+            "version": p.version,
+        }
+        for n, p in enumerate(pubs, 1)
+    ]
 
 
 def wikiref_rows(path: Path = WIKIREF) -> list[dict]:
@@ -39,9 +49,19 @@ def wikiref_rows(path: Path = WIKIREF) -> list[dict]:
         for n, line in enumerate(fh, 1):
             r = json.loads(line)
             lines = [x.strip() for x in r["text"].replace("\r", "").split("\n") if x.strip()]
-            rows.append({"id": n, "source": "wikiref", "url": r["doc_id"], "title": lines[0] if lines else "",
-                         "lead": "", "body": "\n".join(lines[1:]), "published": 0, "topic": r["topic"],
-                         "doc_id": r["doc_id"]})
+            rows.append(
+                {
+                    "id": n,
+                    "source": "wikiref",
+                    "url": r["doc_id"],
+                    "title": lines[0] if lines else "",
+                    "lead": "",
+                    "body": "\n".join(lines[1:]),
+                    "published": 0,
+                    "topic": r["topic"],
+                    "doc_id": r["doc_id"],
+                }
+            )
     return rows
 
 

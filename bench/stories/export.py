@@ -1,6 +1,6 @@
 """Write the benchmark streams as JSON Lines, for `khabar cluster` / `khabar eval-clusters`.
 
-    .venv/bin/python bench/stories/export.py --out /tmp/stories   # newsweb-seed1..3.jsonl, wikiref220.jsonl
+.venv/bin/python bench/stories/export.py --out /tmp/stories   # newsweb-seed1..3.jsonl, wikiref220.jsonl
 """
 
 from __future__ import annotations

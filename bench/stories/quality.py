@@ -61,10 +61,19 @@ def newsweb_report(seed: int) -> dict:
     negatives = hard_negative_pairs(load_articles())
     negatives = [(a, b) for a, b in negatives if a in story_of_event and b in story_of_event]
     merged = sum(story_of_event[a] == story_of_event[b] for a, b in negatives)
-    return {"seed": seed, "items": len(rows), "events": len(ids_by_event), "stories": len(set(pred.values())),
-            "bcubed": score, "dup_pairs": len(pairs), "dup_precision": pair_precision(pairs, gold),
-            "dup_recall": recall_by_style, "hard_negatives": len(negatives), "hard_negatives_merged": merged,
-            "per_second_cpu": len(rows) / cpu}
+    return {
+        "seed": seed,
+        "items": len(rows),
+        "events": len(ids_by_event),
+        "stories": len(set(pred.values())),
+        "bcubed": score,
+        "dup_pairs": len(pairs),
+        "dup_precision": pair_precision(pairs, gold),
+        "dup_recall": recall_by_style,
+        "hard_negatives": len(negatives),
+        "hard_negatives_merged": merged,
+        "per_second_cpu": len(rows) / cpu,
+    }
 
 
 def wikiref_report(shuffles: int) -> list[tuple[str, str, object]]:
@@ -89,18 +98,24 @@ def main() -> None:
     ap.add_argument("--shuffles", type=int, default=5)
     args = ap.parse_args()
     print("## News web (event ground truth)\n")
-    print("| seed | items | events | stories | B3 P | B3 R | B3 F1 | near-dup pairs | near-dup P | hard neg. merged | art./CPU-s |")
+    print(
+        "| seed | items | events | stories | B3 P | B3 R | B3 F1 | near-dup pairs | near-dup P | hard neg. merged | art./CPU-s |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     recalls = defaultdict(list)
     for seed in [int(s) for s in args.seeds.split(",")]:
         r = newsweb_report(seed)
         b = r["bcubed"]
-        print(f"| {seed} | {r['items']} | {r['events']} | {r['stories']} | {b.precision:.4f} | {b.recall:.4f} | "
-              f"{b.f1:.4f} | {r['dup_pairs']} | {r['dup_precision']:.4f} | {r['hard_negatives_merged']}/{r['hard_negatives']} | "
-              f"{r['per_second_cpu']:.0f} |")
+        print(
+            f"| {seed} | {r['items']} | {r['events']} | {r['stories']} | {b.precision:.4f} | {b.recall:.4f} | "
+            f"{b.f1:.4f} | {r['dup_pairs']} | {r['dup_precision']:.4f} | {r['hard_negatives_merged']}/{r['hard_negatives']} | "
+            f"{r['per_second_cpu']:.0f} |"
+        )
         for style, value in r["dup_recall"].items():
             recalls[style].append(value)
-    print("\nNear-duplicate recall by copy style (share of copies linked to an earlier item of their event), mean over seeds:\n")
+    print(
+        "\nNear-duplicate recall by copy style (share of copies linked to an earlier item of their event), mean over seeds:\n"
+    )
     for style, values in recalls.items():
         print(f"* {style}: {sum(values) / len(values):.3f}")
     print("\n## WikiRef220 (topic ground truth)\n")

@@ -23,8 +23,9 @@ OUTLETS = [f"outlet-{i:02d}" for i in range(40)]
 _SENTENCE_RE = re.compile(r"(?<=[.!؟?])\s+")
 
 
-def synthetic_stream(n: int, seed: int = 7, span_hours: float = 70.0, copy_share: float = 0.35
-                     ) -> Iterator[tuple[StoryDocument, int]]:
+def synthetic_stream(
+    n: int, seed: int = 7, span_hours: float = 70.0, copy_share: float = 0.35
+) -> Iterator[tuple[StoryDocument, int]]:
     """``n`` (document, event id) pairs in publication order, spread over ``span_hours``."""
     rng = random.Random(seed)
     pool = [s for a in load_articles() for p in a.paragraphs for s in _SENTENCE_RE.split(p) if len(s) > 40]
@@ -32,6 +33,7 @@ def synthetic_stream(n: int, seed: int = 7, span_hours: float = 70.0, copy_share
 
     def vary(sentence: str) -> str:
         return " ".join(rng.choice(words) if rng.random() < 0.33 else w for w in sentence.split())
+
     recent: list[tuple[int, str, str, str]] = []  # (event, title, lead, body)
     step = span_hours * 3600.0 / max(1, n)
     t0 = 1_750_000_000.0

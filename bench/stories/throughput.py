@@ -55,19 +55,26 @@ def main() -> None:
             now, cpu = time.perf_counter(), time.process_time()
             rates.append(args.block / (now - block_start))
             cpu_rates.append(args.block / (cpu - block_cpu))
-            print(f"{n:>7} articles: last block {rates[-1]:6.0f}/s wall, {cpu_rates[-1]:6.0f}/s of CPU time; "
-                  f"{len(clusterer.stories)} stories, {len(clusterer.near_duplicates)} signatures, "
-                  f"peak RSS {rss_mb():.0f} MB", flush=True)
+            print(
+                f"{n:>7} articles: last block {rates[-1]:6.0f}/s wall, {cpu_rates[-1]:6.0f}/s of CPU time; "
+                f"{len(clusterer.stories)} stories, {len(clusterer.near_duplicates)} signatures, "
+                f"peak RSS {rss_mb():.0f} MB",
+                flush=True,
+            )
             block_start, block_cpu = now, cpu
     total = time.perf_counter() - start
     pred = {k: clusterer.resolve(v) for k, v in pred.items()}
     score = bcubed(gold, pred)
     last = args.measure // args.block if args.measure >= args.block else 1
-    print(f"total {len(docs)} articles in {total:.1f} s = {len(docs) / total:.0f}/s overall; "
-          f"last {args.measure}: {sum(rates[-last:]) / last:.0f}/s wall, {sum(cpu_rates[-last:]) / last:.0f}/s CPU; "
-          f"first block {rates[0]:.0f}/s wall, {cpu_rates[0]:.0f}/s CPU")
-    print(f"memory: peak RSS {rss_mb():.0f} MB (input stream alone {base_mb:.0f} MB); "
-          f"synthetic B-cubed P={score.precision:.4f} R={score.recall:.4f} F1={score.f1:.4f}")
+    print(
+        f"total {len(docs)} articles in {total:.1f} s = {len(docs) / total:.0f}/s overall; "
+        f"last {args.measure}: {sum(rates[-last:]) / last:.0f}/s wall, {sum(cpu_rates[-last:]) / last:.0f}/s CPU; "
+        f"first block {rates[0]:.0f}/s wall, {cpu_rates[0]:.0f}/s CPU"
+    )
+    print(
+        f"memory: peak RSS {rss_mb():.0f} MB (input stream alone {base_mb:.0f} MB); "
+        f"synthetic B-cubed P={score.precision:.4f} R={score.recall:.4f} F1={score.f1:.4f}"
+    )
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ sys.path.insert(0, str(HERE.parents[1]))
 sys.path.insert(0, str(HERE))
 
 import evaluate as E  # noqa: E402
+
 from khabar.pipeline import zwnj as Z  # noqa: E402
 
 
@@ -39,9 +40,13 @@ def main() -> int:
             for i in range(a + 1, b):
                 if o_lab[i] == "Z" and g_lab[i] != "Z":  # one entry per wrongly added ZWNJ
                     gw = "".join(("|" if g_lab[k] == "Z" and k > a else "") + g_chars[k] for k in range(a, b))
-                    ow = "".join(({"Z": "|", "S": " "}.get(o_lab[k], "") if k > a else "") + o_chars[k] for k in range(a, b))
-                    context = "".join(({"Z": "|", "S": " "}.get(g_lab[k], "") if k > a - 12 else "") + g_chars[k]
-                                      for k in range(max(0, a - 12), min(len(g_chars), b + 12)))
+                    ow = "".join(
+                        ({"Z": "|", "S": " "}.get(o_lab[k], "") if k > a else "") + o_chars[k] for k in range(a, b)
+                    )
+                    context = "".join(
+                        ({"Z": "|", "S": " "}.get(g_lab[k], "") if k > a - 12 else "") + g_chars[k]
+                        for k in range(max(0, a - 12), min(len(g_chars), b + 12))
+                    )
                     fps.append((source, ow, gw, context))
     random.Random(7).shuffle(fps)
     print(f"# {len(fps)} false positives (wrongly added ZWNJs); sample of {min(n, len(fps))}")

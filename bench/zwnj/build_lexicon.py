@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
+
 from khabar.pipeline import zwnj as Z  # noqa: E402
 from khabar.pipeline import zwnj_rules as R  # noqa: E402
 
@@ -64,8 +65,10 @@ DEFAULT_OUT = ROOT / "khabar" / "pipeline" / "data" / "zwnj_lexicon.jsonl.gz"
 def find_hazm_dir() -> Path | None:
     import glob
 
-    for pattern in ("/tmp/*/lib/python3*/site-packages/hazm_normalizer/data",
-                    str(ROOT / ".venv/lib/python3*/site-packages/hazm_normalizer/data")):
+    for pattern in (
+        "/tmp/*/lib/python3*/site-packages/hazm_normalizer/data",
+        str(ROOT / ".venv/lib/python3*/site-packages/hazm_normalizer/data"),
+    ):
         hits = sorted(glob.glob(pattern))
         if hits:
             return Path(hits[0])
@@ -111,7 +114,7 @@ def count_corpus(holdout: str):
                 for m in Z._TOKEN_RE.finditer(text):
                     tok = m.group("word")
                     if pending is not None:
-                        gap = text[prev_end:m.start()]
+                        gap = text[prev_end : m.start()]
                         nxt = tok if tok is not None and gap.isspace() else "<P>"
                         hay_next[pending][nxt if nxt == "<P>" else form_of(nxt).replace(Z.ZWNJ, "")] += 1
                         pending = None
@@ -127,7 +130,7 @@ def count_corpus(holdout: str):
                     # A writer who drops ZWNJs is weak evidence that a word is written joined.
                     forms[key][f] += 1.0 if (careful or Z.ZWNJ in f) else JOINED_WEIGHT_CARELESS
                     raw[key] += 1
-                    if prev is not None and text[prev_end:m.start()] == " ":
+                    if prev is not None and text[prev_end : m.start()] == " ":
                         pairs[(prev, f)] += 1
                     prev, prev_end = f, m.end()
                 if pending is not None:
@@ -218,11 +221,11 @@ def build(holdout: str, use_hazm: bool, hazm_dir: Path | None) -> dict:
 
     # ---- verb tails, participles, adjectives -------------------------------------------
     tails = conjugations(hazm_verbs)
-    for key, spellings in forms.items():
+    for spellings in forms.values():
         for f, c in spellings.items():
             for prefix in ("می\u200c", "نمی\u200c"):
                 if f.startswith(prefix) and c >= 2:
-                    tails.add(f[len(prefix):])
+                    tails.add(f[len(prefix) :])
     for (a, b), c in pairs.items():
         if a in R.PREFIXES and c >= 2 and "\u200c" not in a:
             tails.add(b)
@@ -234,7 +237,7 @@ def build(holdout: str, use_hazm: bool, hazm_dir: Path | None) -> dict:
             participles.add("ن" + past + "ه")
     # hazm's adjectives, but not its rarest ones (اکس, 11 occurrences: اکستر is Exeter).
     adjectives = {w for w, (freq, tags) in hazm_words.items() if "AJ" in tags.split(",") and freq >= ADJ_MIN_FREQ}
-    for key, spellings in forms.items():
+    for spellings in forms.values():
         for f in spellings:
             for suf in ("\u200cتر", "\u200cترین", "\u200cتری"):
                 if f.endswith(suf) and Z.ZWNJ not in f[: -len(suf)]:
@@ -308,6 +311,7 @@ def build(holdout: str, use_hazm: bool, hazm_dir: Path | None) -> dict:
     def key_ambiguous(key: str) -> bool:
         """The suffix rules see two analyses of ``key`` and cannot choose."""
         return any(key.endswith(suffix) for suffix, _ in R.SUFFIXES) and rules_only.rules(key, spaced=False) is None
+
     for key, group in groups.items():
         total = sum(group.values())
         joined = group[()]
@@ -328,7 +332,7 @@ def build(holdout: str, use_hazm: bool, hazm_dir: Path | None) -> dict:
             # is deliberate even if seen once (دانش‌بنیان); invisible ones are often typos.
             # (Not the plural possessives ‌مان/‌شان/‌تان: most writers join them.)
             visible = all(key[i - 1] not in R.NON_JOINING for i in best)
-            single = visible and not joined and key[best[-1]:] not in ("مان", "شان", "تان")
+            single = visible and not joined and key[best[-1] :] not in ("مان", "شان", "تان")
             if n < (SINGLE_MIN if single else MIN_COUNT) or (
                 n < RATIO * total and not (n >= RATIO * (total - joined) and n >= joined and key_ambiguous(key))
             ):
@@ -350,7 +354,7 @@ def build(holdout: str, use_hazm: bool, hazm_dir: Path | None) -> dict:
 
     # ---- hazm words with ZWNJ the corpus has no opinion on ----------------------------------
     n_hazm = 0
-    for word, (freq, tags) in hazm_words.items():
+    for word, (_freq, _tags) in hazm_words.items():
         if Z.ZWNJ not in word:
             continue
         key = word.replace(Z.ZWNJ, "")
@@ -373,18 +377,14 @@ def build(holdout: str, use_hazm: bool, hazm_dir: Path | None) -> dict:
 
     sections["lex"] = "\n".join(sorted(lex.values()))
 
-
     # ---- protect joined words the rules / splitter would change -----------------------------------
     lexicon = Z._Lexicon(sections)
     rep = Z._Repairer(lexicon)
     candidates = set(keep)
-    for word, (freq, tags) in hazm_words.items():
+    for word, (_freq, _tags) in hazm_words.items():
         if Z.ZWNJ not in word and word not in lex:
             candidates.add(word)
-    protect = sorted(
-        k for k in candidates
-        if k not in lex and (rep.rules(k, spaced=False) or rep.split(k))
-    )
+    protect = sorted(k for k in candidates if k not in lex and (rep.rules(k, spaced=False) or rep.split(k)))
     protect = [k for k in protect if k not in lex]
     sections["keep"] = "\n".join(protect)
     sections["meta"] = {
@@ -392,15 +392,30 @@ def build(holdout: str, use_hazm: bool, hazm_dir: Path | None) -> dict:
         "holdout": holdout,
         "train_articles": n_articles[0],
         "train_articles_keeping_zwnj": n_articles[1],
-        "sources": ["varzesh3 (train split)", "fars (train split)"] + (["hazm word/verb lists (MIT)"] if use_hazm else []),
+        "sources": ["varzesh3 (train split)", "fars (train split)"]
+        + (["hazm word/verb lists (MIT)"] if use_hazm else []),
         "counts": {
-            "lex": len(lex), "lex_from_hazm": n_hazm, "lex_curated": n_curated, "keep": len(protect), "known": len(known),
-            "adjectives": len(adjectives), "verb_tails": len(tails), "pairs": len(pair_counts),
+            "lex": len(lex),
+            "lex_from_hazm": n_hazm,
+            "lex_curated": n_curated,
+            "keep": len(protect),
+            "known": len(known),
+            "adjectives": len(adjectives),
+            "verb_tails": len(tails),
+            "pairs": len(pair_counts),
         },
-        "params": {"MIN_COUNT": MIN_COUNT, "SINGLE_MIN": SINGLE_MIN, "RATIO": RATIO, "AFFIX_RATIO": AFFIX_RATIO, "ZWNJ_SHARE": ZWNJ_SHARE,
-                   "JOINED_WEIGHT_CARELESS": JOINED_WEIGHT_CARELESS,
-                   "KEEP_MIN": KEEP_MIN, "PAIR_MIN": PAIR_MIN, "HAY_NEXT_MIN": HAY_NEXT_MIN,
-                   "ADJ_MIN_FREQ": ADJ_MIN_FREQ},
+        "params": {
+            "MIN_COUNT": MIN_COUNT,
+            "SINGLE_MIN": SINGLE_MIN,
+            "RATIO": RATIO,
+            "AFFIX_RATIO": AFFIX_RATIO,
+            "ZWNJ_SHARE": ZWNJ_SHARE,
+            "JOINED_WEIGHT_CARELESS": JOINED_WEIGHT_CARELESS,
+            "KEEP_MIN": KEEP_MIN,
+            "PAIR_MIN": PAIR_MIN,
+            "HAY_NEXT_MIN": HAY_NEXT_MIN,
+            "ADJ_MIN_FREQ": ADJ_MIN_FREQ,
+        },
     }
     return sections
 
@@ -420,8 +435,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--no-hazm", action="store_true")
     ap.add_argument("--hazm-dir", type=Path, default=None)
-    ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                    help="override a threshold of this script (tuning on DEV only)")
+    ap.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a threshold of this script (tuning on DEV only)",
+    )
     args = ap.parse_args(argv)
     for item in args.param:
         name, _, value = item.partition("=")

@@ -67,8 +67,10 @@ def clean(text: str) -> str:
 # such ZWNJs and at most 5 % of the affixes written with a space or joined.
 # The criterion looks only at a few frequent verbs and at spaced suffixes, not
 # at Khabar's lexicon, so it does not favour any system.
-_COMMON_VERBS = ("شود|شوند|کند|کنند|کنیم|کنم|دهد|دهند|گیرد|گیرند|رسد|تواند|توانند|خواهد|خواهند"
-                 "|گوید|گویند|باشد|باشند|رود|روند|آید|آیند|دانم|دانند|داند|شد|کرد|کردند|شدند")
+_COMMON_VERBS = (
+    "شود|شوند|کند|کنند|کنیم|کنم|دهد|دهند|گیرد|گیرند|رسد|تواند|توانند|خواهد|خواهند"
+    "|گوید|گویند|باشد|باشند|رود|روند|آید|آیند|دانم|دانند|داند|شد|کرد|کردند|شدند"
+)
 _AFFIX_ZWNJ_RE = re.compile(r"(?:^|\s)ن?می" + ZWNJ + "|" + ZWNJ + r"های?(?:\s|$)")
 _AFFIX_SPACE_RE = re.compile(r"(?:^|\s)ن?می (?:" + _COMMON_VERBS + r")|\S (?:ها|های|هایی|ترین)(?:\s|$)")
 _AFFIX_JOINED_RE = re.compile(r"(?:^|\s)ن?می(?:" + _COMMON_VERBS + r")(?:\s|$)")

@@ -61,11 +61,21 @@ sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402
 
 ZWNJ = "\u200c"
-_ALIGN_FOLD = str.maketrans({
-    "ي": "ی", "ى": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه", "«": '"', "»": '"', "“": '"', "”": '"',
-    **{d: str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")},
-    **{d: str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")},
-})
+_ALIGN_FOLD = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ك": "ک",
+        "ۀ": "ه",
+        "ة": "ه",
+        "«": '"',
+        "»": '"',
+        "“": '"',
+        "”": '"',
+        **{d: str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")},
+        **{d: str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")},
+    }
+)
 
 
 _LETTERS = re.compile("[\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff]")
@@ -103,6 +113,7 @@ def visible(chars: str, i: int) -> bool:
 
 def word_at(chars: str, labels: list[str], i: int) -> str:
     """The word (letters, ZWNJs where labelled) around the gap before chars[i]."""
+
     def is_part(ch: str) -> bool:
         return bool(_LETTERS.match(ch) or _MARKS.match(ch))
 
@@ -194,7 +205,7 @@ def score_line(gold: str, damaged: str, output: str | None, exact: bool, stats: 
         pairs = []
         for a, b, size in sm.get_matching_blocks():
             pairs.extend((a + k, b + k) for k in range(size))
-    aligned = {gi: oi for gi, oi in pairs}
+    aligned = dict(pairs)
     scored = set()
     for gi, oi in pairs:
         if gi == 0 or (gi - 1) not in aligned or aligned[gi - 1] != oi - 1:
@@ -248,11 +259,30 @@ def _context(g_chars, g_lab, gi, o_lab, oi, o_chars) -> str:
 
 
 def new_stats() -> dict:
-    keys = ["gold_zwnj", "to_restore", "tp", "restored_as_space", "added", "fp", "fp_gold_space",
-            "vis_to_restore", "vis_tp", "vis_added", "dict_to_restore", "dict_tp", "dict_added",
-            "fp_gold_none", "space_added", "space_added_ok", "space_removed", "zwnj_removed",
-            "unaligned_gold_zwnj", "missed", "crashed_lines"]
-    stats = {k: 0 for k in keys}
+    keys = [
+        "gold_zwnj",
+        "to_restore",
+        "tp",
+        "restored_as_space",
+        "added",
+        "fp",
+        "fp_gold_space",
+        "vis_to_restore",
+        "vis_tp",
+        "vis_added",
+        "dict_to_restore",
+        "dict_tp",
+        "dict_added",
+        "fp_gold_none",
+        "space_added",
+        "space_added_ok",
+        "space_removed",
+        "zwnj_removed",
+        "unaligned_gold_zwnj",
+        "missed",
+        "crashed_lines",
+    ]
+    stats = dict.fromkeys(keys, 0)
     stats["fp_examples"] = []
     stats["space_examples"] = []
     return stats
@@ -270,12 +300,16 @@ def summary(stats: dict) -> dict:
     # dict: gaps where hazm's word list attests both spellings are not judged
     dict_p = stats["tp"] / stats["dict_added"] if stats["dict_added"] else 0.0
     dict_r = stats["dict_tp"] / stats["dict_to_restore"] if stats["dict_to_restore"] else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-            "precision_excl_gold_space": round(p_ex, 4),
-            "precision_visible": round(vis_p, 4), "recall_visible": round(vis_r, 4),
-            "precision_dict": round(dict_p, 4), "recall_dict": round(dict_r, 4)} | {
-        k: v for k, v in stats.items() if not k.endswith("_examples")
-    }
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "precision_excl_gold_space": round(p_ex, 4),
+        "precision_visible": round(vis_p, 4),
+        "recall_visible": round(vis_r, 4),
+        "precision_dict": round(dict_p, 4),
+        "recall_dict": round(dict_r, 4),
+    } | {k: v for k, v in stats.items() if not k.endswith("_examples")}
 
 
 def run_khabar(lines: list[str], lexicon: Path | None, join_spaced: bool) -> tuple[list[str], float, float]:
@@ -297,7 +331,9 @@ def run_other(system: str, lines: list[str], python: str) -> tuple[list[str | No
     proc = subprocess.run(
         [python, str(HERE / "competitors.py")],
         input=json.dumps({"system": system, "lines": lines}, ensure_ascii=False),
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     res = json.loads(proc.stdout)
     return res["lines"], res["seconds"]
@@ -306,7 +342,12 @@ def run_other(system: str, lines: list[str], python: str) -> tuple[list[str | No
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--holdout", choices=["test", "dev"], default="test")
-    ap.add_argument("--lexicon", type=Path, default=None, help="default: the shipped lexicon (test) or /tmp/zwnj_lexicon_dev.jsonl.gz (dev)")
+    ap.add_argument(
+        "--lexicon",
+        type=Path,
+        default=None,
+        help="default: the shipped lexicon (test) or /tmp/zwnj_lexicon_dev.jsonl.gz (dev)",
+    )
     ap.add_argument("--other-python", default=os.environ.get("ZWNJ_OTHER_PYTHON", "/tmp/zwnj-venv/bin/python"))
     ap.add_argument("--systems", default="khabar,khabar-insert-only,hazm,parsivar")
     ap.add_argument("--variants", default="stripped,spaced")
@@ -328,9 +369,11 @@ def main(argv: list[str] | None = None) -> int:
     careful = [c for _, c, _ in data]
     gold = [t for _, _, t in data]
     n_bytes = sum(len(t.encode("utf-8")) for t in gold)
-    print(f"held-out ({args.holdout}) lines: {len(gold)}, {n_bytes / 1e6:.2f} MB, gold ZWNJs: "
-          f"{sum(t.count(ZWNJ) for t in gold)}; in articles that keep their ZWNJs: {sum(careful)} lines, "
-          f"{sum(t.count(ZWNJ) for t, c in zip(gold, careful) if c)} ZWNJs")
+    print(
+        f"held-out ({args.holdout}) lines: {len(gold)}, {n_bytes / 1e6:.2f} MB, gold ZWNJs: "
+        f"{sum(t.count(ZWNJ) for t in gold)}; in articles that keep their ZWNJs: {sum(careful)} lines, "
+        f"{sum(t.count(ZWNJ) for t, c in zip(gold, careful) if c)} ZWNJs"
+    )
     results: dict = {}
     for variant in args.variants.split(","):
         rng = random.Random(20240601)
@@ -356,22 +399,28 @@ def main(argv: list[str] | None = None) -> int:
             for src, c, g, d, o in zip(sources, careful, gold, damaged, out):
                 for st in (per_source[src], total) + ((keeping,) if c else ()):
                     score_line(g, d, o, exact, st)
-            res = {"all": summary(total), "keeping": summary(keeping),
-                   **{s: summary(st) for s, st in per_source.items()}, "timing": timing}
+            res = {
+                "all": summary(total),
+                "keeping": summary(keeping),
+                **{s: summary(st) for s, st in per_source.items()},
+                "timing": timing,
+            }
             results[f"{variant}/{system}"] = res
             a = res["all"]
             k = res["keeping"]
-            print(f"{variant:9s} {system:18s} KEEPING P={k['precision']:.4f} R={k['recall']:.4f} "
-                  f"P-excl-gold-space={k['precision_excl_gold_space']:.4f} "
-                  f"vis P={k['precision_visible']:.4f} R={k['recall_visible']:.4f} "
-                  f"dict P={k['precision_dict']:.4f} R={k['recall_dict']:.4f} "
-                  f"(fp gold-space {k['fp_gold_space']}, gold-none {k['fp_gold_none']}) | "
-                  f"ALL P={a['precision']:.4f} R={a['recall']:.4f} F1={a['f1']:.4f} "
-                  f"added={a['added']} fp={a['fp']} (gold space {a['fp_gold_space']}, gold none {a['fp_gold_none']}) "
-                  f"spaces+={a['space_added']} (ok {a['space_added_ok']}) spaces-={a['space_removed']} "
-                  f"| varzesh3 P={res['varzesh3']['precision']:.4f} R={res['varzesh3']['recall']:.4f} "
-                  f"| fars P={res['fars']['precision']:.4f} R={res['fars']['recall']:.4f} "
-                  f"| {timing.get('MB_per_s')} MB/s")
+            print(
+                f"{variant:9s} {system:18s} KEEPING P={k['precision']:.4f} R={k['recall']:.4f} "
+                f"P-excl-gold-space={k['precision_excl_gold_space']:.4f} "
+                f"vis P={k['precision_visible']:.4f} R={k['recall_visible']:.4f} "
+                f"dict P={k['precision_dict']:.4f} R={k['recall_dict']:.4f} "
+                f"(fp gold-space {k['fp_gold_space']}, gold-none {k['fp_gold_none']}) | "
+                f"ALL P={a['precision']:.4f} R={a['recall']:.4f} F1={a['f1']:.4f} "
+                f"added={a['added']} fp={a['fp']} (gold space {a['fp_gold_space']}, gold none {a['fp_gold_none']}) "
+                f"spaces+={a['space_added']} (ok {a['space_added_ok']}) spaces-={a['space_removed']} "
+                f"| varzesh3 P={res['varzesh3']['precision']:.4f} R={res['varzesh3']['recall']:.4f} "
+                f"| fars P={res['fars']['precision']:.4f} R={res['fars']['recall']:.4f} "
+                f"| {timing.get('MB_per_s')} MB/s"
+            )
             if args.examples:
                 for ex in keeping["fp_examples"][: args.examples]:
                     print("    FP:", ex)

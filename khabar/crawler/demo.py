@@ -41,7 +41,9 @@ def _start_site(args):
     try:
         return SiteServer(args.host, args.port).start()
     except OSError as exc:
-        raise SystemExit(f"khabar: cannot serve the site on {args.host}:{args.port}: {exc.strerror or exc}. Use --port.")
+        raise SystemExit(
+            f"khabar: cannot serve the site on {args.host}:{args.port}: {exc.strerror or exc}. Use --port."
+        ) from exc
 
 
 def run_demo(args) -> int:
@@ -51,7 +53,9 @@ def run_demo(args) -> int:
     try:
         web = NewsWeb(seed=args.seed, rate=args.rate, port=args.newsweb_port).start()
     except OSError as exc:
-        raise SystemExit(f"khabar: cannot start the news web on port {args.newsweb_port}: {exc.strerror or exc}. Use --newsweb-port.")
+        raise SystemExit(
+            f"khabar: cannot start the news web on port {args.newsweb_port}: {exc.strerror or exc}. Use --newsweb-port."
+        ) from exc
     services: list = [web]
     try:
         result = register_newsweb(web, check_interval=args.poll)

@@ -7,9 +7,8 @@ many feeds share its host) and writes the outcome.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -29,7 +28,8 @@ def recent_item_times(feed: Feed, now) -> list:
     """Publication times of the feed's stored items in the polling window (newest first)."""
     return list(
         Article.objects.filter(feed_id=feed.pk, published_at__gte=now - WINDOW, published_at__lte=now)
-        .order_by("-published_at").values_list("published_at", flat=True)[:MAX_ITEM_TIMES]
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)[:MAX_ITEM_TIMES]
     )
 
 
@@ -40,10 +40,17 @@ def feeds_on_host(feed: Feed) -> int:
 def check_siblings_soon(feed: Feed, now) -> int:
     """The outlet is publishing now: its other feeds are checked within ``SIBLING_CHECK_AFTER`` seconds."""
     soon = now + timedelta(seconds=SIBLING_CHECK_AFTER)
-    return (Feed.objects.filter(host=feed.host, active=True, paused_at__isnull=True, claimed_at__isnull=True,
-                                next_check_at__gt=soon).exclude(pk=feed.pk)
-            .update(next_check_at=soon, next_check_reason=f"in {SIBLING_CHECK_AFTER:.0f} s: the outlet just published "
-                                                          f"(a fresh item in {feed.url[-80:]})"[:300]))
+    return (
+        Feed.objects.filter(
+            host=feed.host, active=True, paused_at__isnull=True, claimed_at__isnull=True, next_check_at__gt=soon
+        )
+        .exclude(pk=feed.pk)
+        .update(
+            next_check_at=soon,
+            next_check_reason=f"in {SIBLING_CHECK_AFTER:.0f} s: the outlet just published "
+            f"(a fresh item in {feed.url[-80:]})"[:300],
+        )
+    )
 
 
 def record_success(feed: Feed, refresh: FeedRefresh, new_items: int, now=None) -> None:
@@ -64,8 +71,13 @@ def record_success(feed: Feed, refresh: FeedRefresh, new_items: int, now=None) -
     feed.error_kind = feed.last_error = ""
     feed.failing_since = None
     feed.items_seen += new_items
-    plan = next_poll(recent_item_times(feed, now), now, feeds_on_host=feeds_on_host(feed), fixed_interval=feed.check_interval,
-                     scale=settings.KHABAR_POLL_SCALE)
+    plan = next_poll(
+        recent_item_times(feed, now),
+        now,
+        feeds_on_host=feeds_on_host(feed),
+        fixed_interval=feed.check_interval,
+        scale=settings.KHABAR_POLL_SCALE,
+    )
     feed.next_check_at = now + timedelta(seconds=plan.seconds)
     feed.next_check_reason = plan.reason[:300]
 
@@ -86,9 +98,13 @@ def record_failure(feed: Feed, refresh: FeedRefresh, now=None) -> None:
     pause_after = timedelta(seconds=settings.KHABAR_PAUSE_FAILING_AFTER)
     if should_pause(feed.failing_since, now, pause_after):
         feed.paused_at = now
-        feed.next_check_reason = (f"paused: failing since {feed.failing_since:%Y-%m-%d %H:%M} UTC ({feed.error_kind or 'error'}), "
-                                  f"longer than {pause_after}; resume it in the admin")[:300]
+        feed.next_check_reason = (
+            f"paused: failing since {feed.failing_since:%Y-%m-%d %H:%M} UTC ({feed.error_kind or 'error'}), "
+            f"longer than {pause_after}; resume it in the admin"
+        )[:300]
         return
-    plan = next_retry(feed.error_streak, error_kind=feed.error_kind, retry_after=fetched.retry_after if fetched else None)
+    plan = next_retry(
+        feed.error_streak, error_kind=feed.error_kind, retry_after=fetched.retry_after if fetched else None
+    )
     feed.next_check_at = now + timedelta(seconds=plan.seconds)
     feed.next_check_reason = plan.reason[:300]

@@ -20,6 +20,7 @@ the shared politeness that the refresh may be holding.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -56,11 +57,16 @@ def claim_due(now=None, limit: int = 200) -> list[FrontPageCheck]:
     with transaction.atomic():
         sources = Source.objects.filter(active=True).exclude(homepage="")
         missing = sources.exclude(front_page_check__isnull=False).values_list("pk", flat=True)
-        FrontPageCheck.objects.bulk_create([FrontPageCheck(source_id=pk, next_check_at=now) for pk in missing],
-                                           ignore_conflicts=True)
-        due = list(FrontPageCheck.objects.filter(next_check_at__lte=now, source__active=True)
-                   .exclude(source__homepage="").select_related("source")
-                   .select_for_update(skip_locked=True, of=("self",)).order_by("next_check_at", "pk")[:limit])
+        FrontPageCheck.objects.bulk_create(
+            [FrontPageCheck(source_id=pk, next_check_at=now) for pk in missing], ignore_conflicts=True
+        )
+        due = list(
+            FrontPageCheck.objects.filter(next_check_at__lte=now, source__active=True)
+            .exclude(source__homepage="")
+            .select_related("source")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("next_check_at", "pk")[:limit]
+        )
         FrontPageCheck.objects.filter(pk__in=[c.pk for c in due]).update(next_check_at=now + interval())
     return due
 
@@ -68,8 +74,10 @@ def claim_due(now=None, limit: int = 200) -> list[FrontPageCheck]:
 def is_due(now=None) -> bool:
     now = now or timezone.now()
     sources = Source.objects.filter(active=True).exclude(homepage="")
-    return (FrontPageCheck.objects.filter(next_check_at__lte=now, source__in=sources).exists()
-            or sources.filter(front_page_check__isnull=True).exists())
+    return (
+        FrontPageCheck.objects.filter(next_check_at__lte=now, source__in=sources).exists()
+        or sources.filter(front_page_check__isnull=True).exists()
+    )
 
 
 def _fetch_homepages(urls: list[str]):
@@ -112,12 +120,21 @@ def _record_sightings(seen: list[tuple[int, int]], now) -> set[int]:
     """Extend or start sightings; returns the stories whose prominence may have changed."""
     continuous = now - interval() * 2.5
     with transaction.atomic():
-        recent = {(s, a): pk for pk, s, a in FrontPageLead.objects.filter(last_seen_at__gte=continuous)
-                  .values_list("pk", "source_id", "article_id")}
+        recent = {
+            (s, a): pk
+            for pk, s, a in FrontPageLead.objects.filter(last_seen_at__gte=continuous).values_list(
+                "pk", "source_id", "article_id"
+            )
+        }
         extend = [recent[key] for key in seen if key in recent]
         FrontPageLead.objects.filter(pk__in=extend).update(last_seen_at=now)
-        FrontPageLead.objects.bulk_create([FrontPageLead(source_id=s, article_id=a, first_seen_at=now, last_seen_at=now)
-                                           for s, a in dict.fromkeys(seen) if (s, a) not in recent])
+        FrontPageLead.objects.bulk_create(
+            [
+                FrontPageLead(source_id=s, article_id=a, first_seen_at=now, last_seen_at=now)
+                for s, a in dict.fromkeys(seen)
+                if (s, a) not in recent
+            ]
+        )
     articles = {a for _, a in seen} | {a for _, a in recent}
     return set(Article.objects.filter(pk__in=articles, story__isnull=False).values_list("story_id", flat=True))
 
@@ -127,8 +144,13 @@ def check_front_pages_if_due(now=None) -> FrontPageReport | None:
     if not is_due(now):
         return None
     report = check_front_pages(claim_due(now), now)
-    log.info("homepages: %d read, %d failed, %d lead articles, %d stories re-ranked",
-             report.checked, report.failed, report.leads, report.reranked)
+    log.info(
+        "homepages: %d read, %d failed, %d lead articles, %d stories re-ranked",
+        report.checked,
+        report.failed,
+        report.leads,
+        report.reranked,
+    )
     return report
 
 
@@ -154,7 +176,7 @@ class FrontPageService:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="khabar-front-pages", daemon=True)
 
-    def start(self) -> "FrontPageService":
+    def start(self) -> FrontPageService:
         self._thread.start()
         return self
 

@@ -22,7 +22,8 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -61,7 +62,9 @@ def reserve_slot(name: str, *, per_host: int, gap: float, holder: str, lease: fl
         if HostSlot.objects.filter(host=host, expires_at__gt=now).count() >= per_host:
             HostSlot.objects.filter(host=host, expires_at__lte=now).delete()  # tidy up while waiting anyway
             return None, FULL_HOST_RETRY
-        slot = HostSlot.objects.create(host=host, holder=holder, taken_at=now, expires_at=now + timedelta(seconds=lease))
+        slot = HostSlot.objects.create(
+            host=host, holder=holder, taken_at=now, expires_at=now + timedelta(seconds=lease)
+        )
         Host.objects.filter(pk=host.pk).update(last_request_at=now, requests=F("requests") + 1)
         return slot.pk, now.timestamp()
 
@@ -74,7 +77,8 @@ def free_slot(slot_id: int, name: str, pause: float, sent_at: datetime | None = 
         if pause > 0:  # Retry-After
             until = timezone.now() + timedelta(seconds=pause)
             Host.objects.filter(name=name, next_allowed_at__lt=until).update(
-                next_allowed_at=until, pause_reason=f"Retry-After {pause:.0f} s")
+                next_allowed_at=until, pause_reason=f"Retry-After {pause:.0f} s"
+            )
 
 
 class DatabasePoliteness:
@@ -88,8 +92,9 @@ class DatabasePoliteness:
         gap = max(self.min_gap, min_gap)
         waited, voided = 0.0, 0
         while True:
-            slot, wait = await self.db(reserve_slot, host, per_host=self.per_host, gap=gap, holder=self.holder,
-                                       lease=self.lease)
+            slot, wait = await self.db(
+                reserve_slot, host, per_host=self.per_host, gap=gap, holder=self.holder, lease=self.lease
+            )
             if slot is not None:
                 late = time.time() - wait  # ``wait`` is the grant time here
                 if gap > 0 and late > max(LATE_GRANT, LATE_GRANT_SHARE * gap) and voided < 3:
@@ -133,8 +138,13 @@ def load_robots(origin: str) -> RobotsRecord | None:
 
 def save_robots(origin: str, record: RobotsRecord) -> None:
     fetched_at = datetime.fromtimestamp(record.fetched_at, tz=dt_timezone.utc)
-    defaults = {"status": record.status, "text": record.text, "fetched_at": fetched_at,
-                "error": record.error[:2000], "error_kind": record.error_kind[:20]}
+    defaults = {
+        "status": record.status,
+        "text": record.text,
+        "fetched_at": fetched_at,
+        "error": record.error[:2000],
+        "error_kind": record.error_kind[:20],
+    }
     try:
         with transaction.atomic():
             RobotsFile.objects.update_or_create(origin=origin[:300], defaults=defaults)

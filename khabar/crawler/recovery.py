@@ -49,7 +49,9 @@ def register_process(name: str) -> None:
     global _process_name
     now = timezone.now()
     CrawlerProcess.objects.update_or_create(
-        name=name, defaults={"hostname": socket.gethostname()[:255], "pid": os.getpid(), "started_at": now, "heartbeat_at": now})
+        name=name,
+        defaults={"hostname": socket.gethostname()[:255], "pid": os.getpid(), "started_at": now, "heartbeat_at": now},
+    )
     _process_name = name
 
 
@@ -109,18 +111,27 @@ def recover_lost_work(now=None) -> Recovery:
         if not lost:
             continue
         failed = DBTaskResult.objects.filter(pk=task.pk, status="RUNNING").update(
-            status="FAILED", finished_at=now, return_value=None,
+            status="FAILED",
+            finished_at=now,
+            return_value=None,
             exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
             traceback=f"WorkerLost: worker {worker or '?'} stopped while running this task; its feeds were made due again.\n",
         )
         if failed:
             recovery.tasks += 1
             recovery.feeds += Feed.objects.filter(pk__in=_feed_ids(task.args_kwargs), paused_at__isnull=True).update(
-                next_check_at=now, claimed_at=None, next_check_reason="retry now: the worker running the last check stopped")
+                next_check_at=now,
+                claimed_at=None,
+                next_check_reason="retry now: the worker running the last check stopped",
+            )
     if dead:
         HostSlot.objects.filter(holder__in=dead).delete()
         CrawlerProcess.objects.filter(name__in=dead).delete()
     if recovery.tasks or dead:
-        log.warning("recovered the work of stopped worker(s) %s: %d task(s) failed and retried, %d feed(s) due again",
-                    ", ".join(recovery.processes) or "(unregistered)", recovery.tasks, recovery.feeds)
+        log.warning(
+            "recovered the work of stopped worker(s) %s: %d task(s) failed and retried, %d feed(s) due again",
+            ", ".join(recovery.processes) or "(unregistered)",
+            recovery.tasks,
+            recovery.feeds,
+        )
     return recovery

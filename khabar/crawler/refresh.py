@@ -53,7 +53,12 @@ def announce_stored(article_ids: list[int]) -> None:
     """Tell the steps after storage (search, stories) about new articles; their failures are logged only."""
     for receiver, response in articles_stored.send_robust(sender=Feed, article_ids=article_ids):
         if isinstance(response, Exception):
-            log.error("after storing %d article(s), %s failed: %r", len(article_ids), getattr(receiver, "__qualname__", receiver), response)
+            log.error(
+                "after storing %d article(s), %s failed: %r",
+                len(article_ids),
+                getattr(receiver, "__qualname__", receiver),
+                response,
+            )
 
 
 def fetch_policy() -> FetchPolicy:
@@ -88,13 +93,15 @@ def refresh_feeds(feeds: list[Feed]) -> list[FeedReport]:
 def polite_fetcher(db: DatabaseCalls) -> Fetcher:
     """A Fetcher sharing robots.txt and per-host limits with every other worker (through the database)."""
     policy = fetch_policy()
-    politeness = DatabasePoliteness(db, per_host=policy.per_host, min_gap=policy.min_gap,
-                                    holder=this_process_name(), lease=policy.total + 30)
+    politeness = DatabasePoliteness(
+        db, per_host=policy.per_host, min_gap=policy.min_gap, holder=this_process_name(), lease=policy.total + 30
+    )
     return Fetcher(policy, politeness=politeness, robots_cache=DatabaseRobotsCache(db))
 
 
 def fetch_politely(urls: list[str], **fetch_options) -> list[FetchResult]:
     """Fetch other URLs (e.g. homepages) under the same shared politeness; call from synchronous code."""
+
     async def fetch_all(db: DatabaseCalls) -> list[FetchResult]:
         async with polite_fetcher(db) as fetcher:
             return list(await asyncio.gather(*(fetcher.fetch(url, **fetch_options) for url in urls)))
@@ -109,8 +116,9 @@ async def refresh_all(db: DatabaseCalls, feeds: list[Feed]) -> list[FeedReport]:
     for feed, outcome in zip(feeds, outcomes):
         if isinstance(outcome, BaseException):  # a bug or a database failure: the other feeds go on
             log.error("refreshing %s failed: %r", feed.url, outcome, exc_info=outcome)
-            outcome = FeedReport(feed.pk, feed.url, feed.source.name, error=f"crawler error: {outcome!r}"[:500],
-                                 error_kind="internal")
+            outcome = FeedReport(
+                feed.pk, feed.url, feed.source.name, error=f"crawler error: {outcome!r}"[:500], error_kind="internal"
+            )
         reports.append(outcome)
     return reports
 

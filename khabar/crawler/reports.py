@@ -16,7 +16,10 @@ def print_crawl_summary(reports: list[FeedReport], console: Console) -> None:
         by_source[report.source].append(report)
     table = Table(title="Crawl summary", show_lines=False)
     for column in ("source", "feeds", "fetched", "not modified", "new articles", "errors", "first error"):
-        table.add_column(column, justify="right" if column in {"feeds", "fetched", "not modified", "new articles", "errors"} else "left")
+        table.add_column(
+            column,
+            justify="right" if column in {"feeds", "fetched", "not modified", "new articles", "errors"} else "left",
+        )
     for source, group in sorted(by_source.items()):
         errors = [r.error for r in group if r.error] + [e for r in group for e in r.item_errors]
         table.add_row(
@@ -34,7 +37,14 @@ def print_crawl_summary(reports: list[FeedReport], console: Console) -> None:
     console.print(f"{len(reports)} feed(s) crawled, {total_new} new article(s), {failed} feed(s) failed.")
 
 
-STATUS_STYLE = {"ok": "green", "slow": "yellow", "failing": "red", "paused": "bold red", "new": "cyan", "disabled": "dim"}
+STATUS_STYLE = {
+    "ok": "green",
+    "slow": "yellow",
+    "failing": "red",
+    "paused": "bold red",
+    "new": "cyan",
+    "disabled": "dim",
+}
 
 
 def _when(value, now) -> str:
@@ -43,8 +53,13 @@ def _when(value, now) -> str:
     seconds = (value - now).total_seconds()
     ago = seconds < 0
     seconds = abs(seconds)
-    text = f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min" if seconds < 7200 else (
-        f"{seconds / 3600:.0f} h" if seconds < 172800 else f"{seconds / 86400:.0f} d")
+    text = (
+        f"{seconds:.0f} s"
+        if seconds < 120
+        else f"{seconds / 60:.0f} min"
+        if seconds < 7200
+        else (f"{seconds / 3600:.0f} h" if seconds < 172800 else f"{seconds / 86400:.0f} d")
+    )
     return f"{text} ago" if ago else f"in {text}"
 
 
@@ -66,7 +81,8 @@ def print_sources(console: Console) -> None:
             row["source"],
             row["url"],
             f"[{STATUS_STYLE.get(status, '')}]{status}[/]",
-            row["error_kind"] + (f" {row['last_status']}" if row["error_kind"] == "http" and row["last_status"] else ""),
+            row["error_kind"]
+            + (f" {row['last_status']}" if row["error_kind"] == "http" and row["last_status"] else ""),
             _when(row["last_success_at"], now),
             str(row["error_streak"] or ""),
             next_check,
@@ -75,5 +91,7 @@ def print_sources(console: Console) -> None:
         )
     console.print(table)
     counts = status_counts(rows)
-    console.print(", ".join(f"{counts[s]} {s}" for s in ("ok", "slow", "new", "failing", "paused", "disabled") if counts.get(s))
-                  or "No feeds yet: add one with `khabar sources add URL`.")
+    console.print(
+        ", ".join(f"{counts[s]} {s}" for s in ("ok", "slow", "new", "failing", "paused", "disabled") if counts.get(s))
+        or "No feeds yet: add one with `khabar sources add URL`."
+    )

@@ -31,7 +31,7 @@ class CrawlService:
         self._threads: list[threading.Thread] = []
         self._workers = []
 
-    def start(self) -> "CrawlService":
+    def start(self) -> CrawlService:
         from django_tasks_db.management.commands.db_worker import Worker
 
         from khabar.crawler.recovery import recover_lost_work, register_process
@@ -57,7 +57,9 @@ class CrawlService:
                 excluded_queue_names=[],
             )
             self._workers.append(worker)
-            self._threads.append(threading.Thread(target=self._work, args=(worker,), name=f"khabar-worker-{number}", daemon=True))
+            self._threads.append(
+                threading.Thread(target=self._work, args=(worker,), name=f"khabar-worker-{number}", daemon=True)
+            )
         for thread in self._threads:
             thread.start()
         return self
@@ -139,7 +141,7 @@ class SiteServer:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}/"
 
-    def start(self) -> "SiteServer":
+    def start(self) -> SiteServer:
         self._thread.start()
         return self
 

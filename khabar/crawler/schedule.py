@@ -54,5 +54,5 @@ def enqueue_due_feeds(now=None, limit: int = MAX_PER_TICK, batch_size: int = BAT
     with transaction.atomic():
         feeds = claim_due_feeds(now, limit)  # interleaved by host: a batch mixes hosts
         for start in range(0, len(feeds), batch_size):
-            refresh_feeds_task.enqueue([feed.pk for feed in feeds[start:start + batch_size]])
+            refresh_feeds_task.enqueue([feed.pk for feed in feeds[start : start + batch_size]])
     return len(feeds)

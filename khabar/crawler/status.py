@@ -18,29 +18,31 @@ def feed_status_rows(now=None) -> list[dict]:
     now = now or timezone.now()
     rows = []
     for feed in Feed.objects.select_related("source", "category"):
-        rows.append({
-            "feed_id": feed.pk,
-            "source": feed.source.name,
-            "source_slug": feed.source.slug,
-            "url": feed.url,
-            "host": feed.host,
-            "category": feed.category.slug if feed.category else "",
-            "status": feed.status,
-            "error_kind": feed.error_kind,
-            "last_error": feed.last_error,
-            "error_streak": feed.error_streak,
-            "failing_since": feed.failing_since,
-            "paused_at": feed.paused_at,
-            "last_checked_at": feed.last_checked_at,
-            "last_success_at": feed.last_success_at,
-            "last_fetch_seconds": feed.last_fetch_seconds,
-            "last_status": feed.last_status,
-            "next_check_at": feed.next_check_at,
-            "next_check_in_seconds": (feed.next_check_at - now).total_seconds() if not feed.paused_at else None,
-            "next_check_reason": feed.next_check_reason,
-            "check_interval": feed.check_interval,
-            "items_seen": feed.items_seen,
-        })
+        rows.append(
+            {
+                "feed_id": feed.pk,
+                "source": feed.source.name,
+                "source_slug": feed.source.slug,
+                "url": feed.url,
+                "host": feed.host,
+                "category": feed.category.slug if feed.category else "",
+                "status": feed.status,
+                "error_kind": feed.error_kind,
+                "last_error": feed.last_error,
+                "error_streak": feed.error_streak,
+                "failing_since": feed.failing_since,
+                "paused_at": feed.paused_at,
+                "last_checked_at": feed.last_checked_at,
+                "last_success_at": feed.last_success_at,
+                "last_fetch_seconds": feed.last_fetch_seconds,
+                "last_status": feed.last_status,
+                "next_check_at": feed.next_check_at,
+                "next_check_in_seconds": (feed.next_check_at - now).total_seconds() if not feed.paused_at else None,
+                "next_check_reason": feed.next_check_reason,
+                "check_interval": feed.check_interval,
+                "items_seen": feed.items_seen,
+            }
+        )
     rows.sort(key=lambda r: (STATUS_ORDER.get(r["status"], 9), r["source"], r["url"]))
     return rows
 
@@ -53,5 +55,13 @@ def host_status_rows(now=None) -> list[dict]:
     """One dict per host the crawler has contacted: requests so far, slots in flight, when it may be asked next."""
     now = now or timezone.now()
     hosts = Host.objects.annotate(in_flight=Count("slots", filter=Q(slots__expires_at__gt=now))).order_by("name")
-    return [{"host": h.name, "requests": h.requests, "in_flight": h.in_flight, "next_allowed_at": h.next_allowed_at,
-             "pause_reason": h.pause_reason if h.next_allowed_at > now else ""} for h in hosts]
+    return [
+        {
+            "host": h.name,
+            "requests": h.requests,
+            "in_flight": h.in_flight,
+            "next_allowed_at": h.next_allowed_at,
+            "pause_reason": h.pause_reason if h.next_allowed_at > now else "",
+        }
+        for h in hosts
+    ]

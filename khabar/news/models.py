@@ -55,9 +55,17 @@ class Story(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     # When two stories turn out to be one, the newer id redirects to the story it was merged into.
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_stories")
-    central_article = models.ForeignKey("Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                        help_text="The article closest to the story's centroid; its headline names the story.")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_stories"
+    )
+    central_article = models.ForeignKey(
+        "Article",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The article closest to the story's centroid; its headline names the story.",
+    )
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="stories")
     first_published_at = models.DateTimeField(null=True, blank=True)
     last_published_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -65,8 +73,12 @@ class Story(models.Model):
     outlet_count = models.PositiveIntegerField(default=0)
     # Ranking ("at the top of the media"): see khabar.pipeline.stories.ranking.
     score = models.FloatField(default=0.0, db_index=True)
-    pickup_count = models.PositiveIntegerField(default=0, help_text="Outlets within two hours of the first publication.")
-    leading_count = models.PositiveIntegerField(default=0, help_text="Outlets with the story in a homepage lead slot now.")
+    pickup_count = models.PositiveIntegerField(
+        default=0, help_text="Outlets within two hours of the first publication."
+    )
+    leading_count = models.PositiveIntegerField(
+        default=0, help_text="Outlets with the story in a homepage lead slot now."
+    )
     lead_hours = models.FloatField(default=0.0, help_text="Outlet-hours spent in homepage lead slots.")
     ranked_at = models.DateTimeField(null=True, blank=True)
     # The clustering state (sparse centroid), so a new process rebuilds its index without re-reading texts.
@@ -139,7 +151,9 @@ class Article(models.Model):
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
     story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
     # A near-duplicate (the same copy republished) points to the earliest article of its group.
-    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
     minhash = models.BinaryField(blank=True, default=b"", editable=False, help_text="Near-duplicate signature.")
     content_hash = models.CharField(max_length=64, db_index=True, blank=True)
     hidden = models.BooleanField("پنهان", default=False, help_text="Taken down by an operator.")
@@ -161,13 +175,13 @@ class Article(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("site:article", args=[self.pk])
 
-    def copies(self) -> list["Article"]:
+    def copies(self) -> list[Article]:
         """This article's near-duplicate group (the original first, then by time), visible ones only."""
         root_id = self.duplicate_of_id or self.pk
         group = Article.objects.visible().filter(models.Q(pk=root_id) | models.Q(duplicate_of_id=root_id))
         return list(group.select_related("source").order_by("published_at", "id")[:50])
 
-    def also_published_by(self) -> list["Article"]:
+    def also_published_by(self) -> list[Article]:
         """The other outlets' copies of this article, the original (earliest) first: «همچنین منتشرشده در»."""
         return [a for a in self.copies() if a.pk != self.pk]
 

@@ -21,11 +21,13 @@ def known_urls(urls: list[str]) -> set[str]:
     """The subset of ``urls`` already stored."""
     found: set[str] = set()
     for start in range(0, len(urls), 500):
-        found.update(Article.objects.filter(url__in=urls[start:start + 500]).values_list("url", flat=True))
+        found.update(Article.objects.filter(url__in=urls[start : start + 500]).values_list("url", flat=True))
     return found
 
 
-def store_articles(source_id: int, feed_id: int | None, default_category_id: int | None, records: list[ArticleRecord]) -> StoreResult:
+def store_articles(
+    source_id: int, feed_id: int | None, default_category_id: int | None, records: list[ArticleRecord]
+) -> StoreResult:
     """Insert the records not stored yet. Safe to call again with the same records, from any worker."""
     unique: dict[str, ArticleRecord] = {}
     for record in records:
@@ -58,5 +60,5 @@ def store_articles(source_id: int, feed_id: int | None, default_category_id: int
     candidates = [url for url in urls if url not in already]
     new_ids: list[int] = []
     for start in range(0, len(candidates), 500):
-        new_ids.extend(Article.objects.filter(url__in=candidates[start:start + 500]).values_list("id", flat=True))
+        new_ids.extend(Article.objects.filter(url__in=candidates[start : start + 500]).values_list("id", flat=True))
     return StoreResult(new=len(new_ids), existing=len(already), new_ids=sorted(new_ids))

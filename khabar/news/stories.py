@@ -31,7 +31,11 @@ from django.utils import timezone
 from khabar.news.models import Article, Story, StoryIndexState
 from khabar.news.story_ranking import refresh_stories
 from khabar.pipeline.stories.clustering import (
-    ClusteringConfig, StoryClusterer, StoryDocument, pack_centroid, unpack_centroid,
+    ClusteringConfig,
+    StoryClusterer,
+    StoryDocument,
+    pack_centroid,
+    unpack_centroid,
 )
 from khabar.pipeline.stories.near_duplicates import NearDuplicateIndex
 from khabar.sources.models import Source
@@ -95,13 +99,20 @@ class StoryIndex:
         clusterer = self._new_clusterer()
         horizon = timezone.now() - window()
         stories = Story.objects.current().filter(last_published_at__gte=horizon).exclude(centroid=b"")
-        self._restore(clusterer, stories.values_list("pk", "centroid", "article_count", "first_published_at", "last_published_at"),
-                      Article.objects.filter(story__in=stories))
+        self._restore(
+            clusterer,
+            stories.values_list("pk", "centroid", "article_count", "first_published_at", "last_published_at"),
+            Article.objects.filter(story__in=stories),
+        )
         merged = Story.objects.filter(merged_into__isnull=False, last_published_at__gte=horizon)
         for absorbed, into in merged.values_list("pk", "merged_into_id"):
             clusterer.apply_merge(absorbed, into)
         self.clusterer = clusterer
-        log.info("stories index built: %d stories, %d articles in the window", len(clusterer.stories), len(clusterer.story_of))
+        log.info(
+            "stories index built: %d stories, %d articles in the window",
+            len(clusterer.stories),
+            len(clusterer.story_of),
+        )
 
     def _catch_up(self, changed) -> None:
         clusterer = self.clusterer
@@ -114,22 +125,31 @@ class StoryIndex:
                 current.append(pk)
         rows = Story.objects.filter(pk__in=current).exclude(centroid=b"")
         articles = Article.objects.filter(story_id__in=current, published_at__gte=timezone.now() - window())
-        self._restore(clusterer, rows.values_list("pk", "centroid", "article_count", "first_published_at", "last_published_at"),
-                      articles)
+        self._restore(
+            clusterer,
+            rows.values_list("pk", "centroid", "article_count", "first_published_at", "last_published_at"),
+            articles,
+        )
 
     @staticmethod
     def _restore(clusterer: StoryClusterer, story_rows, articles) -> None:
         names = dict(Source.objects.values_list("pk", "name"))
         by_story: dict[int, set[str]] = {}
-        rows = list(articles.filter(story__isnull=False).order_by("published_at", "id").values_list(
-            "pk", "story_id", "source_id", "minhash", "published_at", "duplicate_of_id"))
+        rows = list(
+            articles.filter(story__isnull=False)
+            .order_by("published_at", "id")
+            .values_list("pk", "story_id", "source_id", "minhash", "published_at", "duplicate_of_id")
+        )
         for _, story_id, source_id, *_ in rows:
             by_story.setdefault(story_id, set()).update(
-                StoryClusterer.source_keys(str(source_id), names.get(source_id, "")))
+                StoryClusterer.source_keys(str(source_id), names.get(source_id, ""))
+            )
         for pk, centroid, count, first, last in story_rows:
             if first is None or last is None:
                 continue
-            clusterer.restore_story(pk, unpack_centroid(centroid), count, _ts(first), _ts(last), by_story.get(pk, set()))
+            clusterer.restore_story(
+                pk, unpack_centroid(centroid), count, _ts(first), _ts(last), by_story.get(pk, set())
+            )
         for pk, story_id, _, minhash, published, duplicate_of in rows:
             if pk in clusterer.story_of:
                 continue
@@ -150,8 +170,13 @@ def _create_story() -> int:
 
 def _document(article: Article) -> StoryDocument:
     return StoryDocument(
-        id=article.pk, source=str(article.source_id), title=article.title, lead=article.lead,
-        body=article.body_text, published=_ts(article.published_at), source_name=article.source.name,
+        id=article.pk,
+        source=str(article.source_id),
+        title=article.title,
+        lead=article.lead,
+        body=article.body_text,
+        published=_ts(article.published_at),
+        source_name=article.source.name,
     )
 
 
@@ -166,8 +191,11 @@ def assign_stories(article_ids: list[int]) -> StoryBatch:
                 state, _ = StoryIndexState.objects.select_for_update().get_or_create(pk=1)
                 clusterer = INDEX.sync(state)
                 generation = state.generation + 1
-                articles = list(Article.objects.filter(pk__in=article_ids, story__isnull=True)
-                                .select_related("source").order_by("published_at", "id"))
+                articles = list(
+                    Article.objects.filter(pk__in=article_ids, story__isnull=True)
+                    .select_related("source")
+                    .order_by("published_at", "id")
+                )
                 assignments = [clusterer.add(_document(a)) for a in articles]
                 _persist(clusterer, articles, assignments, generation, batch)
                 state.generation, state.updated_at = generation, timezone.now()
@@ -179,7 +207,9 @@ def assign_stories(article_ids: list[int]) -> StoryBatch:
     return batch
 
 
-def _persist(clusterer: StoryClusterer, articles: list[Article], assignments, generation: int, batch: StoryBatch) -> None:
+def _persist(
+    clusterer: StoryClusterer, articles: list[Article], assignments, generation: int, batch: StoryBatch
+) -> None:
     for article, a in zip(articles, assignments):
         article.story_id = clusterer.resolve(a.story_id)
         article.duplicate_of_id = a.duplicate_of
@@ -196,23 +226,34 @@ def _persist(clusterer: StoryClusterer, articles: list[Article], assignments, ge
         into = clusterer.resolve(absorbed)
         Article.objects.filter(story_id=absorbed).update(story_id=into)
         Story.objects.filter(merged_into_id=absorbed).update(merged_into_id=into)
-        Story.objects.filter(pk=absorbed).update(merged_into_id=into, revision=generation, score=0.0,
-                                                 updated_at=timezone.now())
+        Story.objects.filter(pk=absorbed).update(
+            merged_into_id=into, revision=generation, score=0.0, updated_at=timezone.now()
+        )
     batch.touched = {clusterer.resolve(a.story_id) for a in assignments}
-    centroids = {sid: pack_centroid(clusterer.stories[sid].centroid()) for sid in batch.touched if sid in clusterer.stories}
+    centroids = {
+        sid: pack_centroid(clusterer.stories[sid].centroid()) for sid in batch.touched if sid in clusterer.stories
+    }
     refresh_stories(batch.touched, revision=generation, centroids=centroids, weighter=clusterer.weighter)
 
 
 def assign_pending(limit: int = 2000) -> StoryBatch:
     """Cluster recent articles that have no story yet (e.g. a receiver failed earlier)."""
     horizon = timezone.now() - window()
-    ids = list(Article.objects.filter(story__isnull=True, published_at__gte=horizon)
-               .order_by("published_at", "id").values_list("pk", flat=True)[:limit])
+    ids = list(
+        Article.objects.filter(story__isnull=True, published_at__gte=horizon)
+        .order_by("published_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
     return assign_stories(ids)
 
 
 def on_articles_stored(sender, article_ids: list[int], **kwargs) -> None:
     """Receiver of ``articles_stored`` (connected in ``NewsConfig.ready``)."""
     batch = assign_stories(article_ids)
-    log.info("stories: %d article(s) assigned, %d new stories, %d near-duplicates, %d merges",
-             batch.assigned, batch.new_stories, batch.duplicates, len(batch.merges))
+    log.info(
+        "stories: %d article(s) assigned, %d new stories, %d near-duplicates, %d merges",
+        batch.assigned,
+        batch.new_stories,
+        batch.duplicates,
+        len(batch.merges),
+    )

@@ -24,8 +24,14 @@ from khabar.pipeline.stories.text_features import TermWeighter
 CENTRAL_CANDIDATES = 30  # the headline is chosen among at most this many articles of a story
 
 
-def refresh_stories(story_ids: Iterable[int], *, revision: int | None = None, centroids: dict[int, bytes] | None = None,
-                    weighter: TermWeighter | None = None, now=None) -> int:
+def refresh_stories(
+    story_ids: Iterable[int],
+    *,
+    revision: int | None = None,
+    centroids: dict[int, bytes] | None = None,
+    weighter: TermWeighter | None = None,
+    now=None,
+) -> int:
     """Recompute and store the given stories' summary and ranking. Returns how many were updated."""
     ids = sorted(set(story_ids))
     if not ids:
@@ -33,16 +39,29 @@ def refresh_stories(story_ids: Iterable[int], *, revision: int | None = None, ce
     now = now or timezone.now()
     centroids = centroids or {}
     members: dict[int, list[dict]] = defaultdict(list)
-    rows = (Article.objects.filter(story_id__in=ids)
-            .annotate(body_start=Substr("body_text", 1, CENTRAL_BODY_CHARS))
-            .order_by("published_at", "id")
-            .values("pk", "story_id", "source_id", "source__weight", "published_at", "category_id",
-                    "title", "lead", "body_start", "hidden"))
+    rows = (
+        Article.objects.filter(story_id__in=ids)
+        .annotate(body_start=Substr("body_text", 1, CENTRAL_BODY_CHARS))
+        .order_by("published_at", "id")
+        .values(
+            "pk",
+            "story_id",
+            "source_id",
+            "source__weight",
+            "published_at",
+            "category_id",
+            "title",
+            "lead",
+            "body_start",
+            "hidden",
+        )
+    )
     for row in rows:
         members[row["story_id"]].append(row)
     sightings: dict[int, list[LeadSighting]] = defaultdict(list)
     for story_id, source_id, first, last in FrontPageLead.objects.filter(article__story_id__in=ids).values_list(
-            "article__story_id", "source_id", "first_seen_at", "last_seen_at"):
+        "article__story_id", "source_id", "first_seen_at", "last_seen_at"
+    ):
         sightings[story_id].append(LeadSighting(str(source_id), first.timestamp(), last.timestamp()))
     stories = Story.objects.in_bulk(ids)
     changed = []
@@ -57,8 +76,21 @@ def refresh_stories(story_ids: Iterable[int], *, revision: int | None = None, ce
             story.revision = revision
         story.updated_at = now
         changed.append(story)
-    fields = ["title", "central_article", "category", "first_published_at", "last_published_at", "article_count",
-              "outlet_count", "score", "pickup_count", "leading_count", "lead_hours", "ranked_at", "updated_at"]
+    fields = [
+        "title",
+        "central_article",
+        "category",
+        "first_published_at",
+        "last_published_at",
+        "article_count",
+        "outlet_count",
+        "score",
+        "pickup_count",
+        "leading_count",
+        "lead_hours",
+        "ranked_at",
+        "updated_at",
+    ]
     if centroids:
         fields.append("centroid")
     if revision is not None:
@@ -79,17 +111,27 @@ def _summarize(story: Story, rows: list[dict], sightings: list[LeadSighting], no
     categories = Counter(r["category_id"] for r in rows if r["category_id"])
     story.category_id = min(categories, key=lambda c: (-categories[c], c)) if categories else None
     visible = [r for r in rows if not r["hidden"]] or rows
-    candidates = visible[:CENTRAL_CANDIDATES // 2] + visible[CENTRAL_CANDIDATES // 2:][-(CENTRAL_CANDIDATES // 2):]
+    candidates = visible[: CENTRAL_CANDIDATES // 2] + visible[CENTRAL_CANDIDATES // 2 :][-(CENTRAL_CANDIDATES // 2) :]
     if len(candidates) == 1:
         central = candidates[0]["pk"]
     else:
-        central = most_central([Member(r["pk"], r["title"], r["lead"], r["body_start"] or "", r["published_at"].timestamp())
-                                for r in candidates], weighter)
+        central = most_central(
+            [
+                Member(r["pk"], r["title"], r["lead"], r["body_start"] or "", r["published_at"].timestamp())
+                for r in candidates
+            ],
+            weighter,
+        )
     story.central_article_id = central
     story.title = next(r["title"] for r in candidates if r["pk"] == central)[:500]
     importance = story_importance(
-        [CoverageItem(str(r["source_id"]), float(r["source__weight"] or 1.0), r["published_at"].timestamp()) for r in rows],
-        sightings, now.timestamp())
+        [
+            CoverageItem(str(r["source_id"]), float(r["source__weight"] or 1.0), r["published_at"].timestamp())
+            for r in rows
+        ],
+        sightings,
+        now.timestamp(),
+    )
     story.outlet_count = importance.outlets
     story.pickup_count = importance.pickup
     story.leading_count = importance.leading_now

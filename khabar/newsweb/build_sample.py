@@ -122,9 +122,7 @@ def build(src: Path = DEFAULT_SRC, out_dir: Path = DATA_DIR) -> tuple[Path, list
             gz.write((json.dumps(article_to_json(a), ensure_ascii=False) + "\n").encode("utf-8"))
     out.write_bytes(buf.getvalue())
     (out_dir / "SOURCES.md").write_text(
-        SOURCES_MD.format(
-            n_fars=len(fars_pick), n_v3=len(v3_pick), min_body=MIN_BODY, max_body=MAX_BODY
-        ),
+        SOURCES_MD.format(n_fars=len(fars_pick), n_v3=len(v3_pick), min_body=MIN_BODY, max_body=MAX_BODY),
         encoding="utf-8",
     )
     return out, articles

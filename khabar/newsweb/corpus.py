@@ -145,9 +145,7 @@ def load_articles(path: Path | str | None = None) -> list[Article]:
     p = p.resolve()
     if p not in _cache:
         if not p.exists():
-            raise FileNotFoundError(
-                f"news web corpus not found: {p} (run `python -m khabar.newsweb.build_sample`)"
-            )
+            raise FileNotFoundError(f"news web corpus not found: {p} (run `python -m khabar.newsweb.build_sample`)")
         opener = gzip.open if p.suffix == ".gz" else open
         with opener(p, "rt", encoding="utf-8") as fh:
             _cache[p] = [article_from_json(json.loads(line)) for line in fh if line.strip()]

@@ -44,7 +44,9 @@ _ARABIC_TO_PERSIAN = str.maketrans({"\u064a": "\u06cc", "\u0643": "\u06a9"})
 # «به گزارش خبرگزاری فارس از تهران،» / «به گزارش "ورزش سه"،»: the credit that opens a body,
 # and the corpus outlet's name in it (with a «خبرنگار ورزشی …» / «گروه سیاسی …» role before it).
 _CREDIT_RE = re.compile(r"^\s*به\s*گزارش\s+")
-_CREDIT_NAME_RE = re.compile(r"(?:(?:گروه|خبرنگار|سرویس)[^،,]{0,40}?)?(?:خبرگزار[يی]\s+فارس|\"ورزش\s*سه\"|ورزش\s*سه|فارس)")
+_CREDIT_NAME_RE = re.compile(
+    r"(?:(?:گروه|خبرنگار|سرویس)[^،,]{0,40}?)?(?:خبرگزار[يی]\s+فارس|\"ورزش\s*سه\"|ورزش\s*سه|فارس)"
+)
 # «خبرگزاری فارس: …» opening a lead.
 _PLACE_RE = re.compile(r"\s+از\s+[^،,]{1,30}?(?=\s*[،,]|\s+به\s+نقل)")  # the dateline: «از بجنورد»
 _LEAD_CREDIT_RE = re.compile(r"^\s*خبرگزار[يی]\s+فارس\s*[:：]\s*")
@@ -54,7 +56,8 @@ _KICKERS = ("فوری/ ", "ویدئو/ ", "گزارش/ ", "+عکس/ ")
 _ENDINGS = ("انتهای پیام/", "/انتهای خبر", "", "")
 _TOPIC_STOP = frozenset(
     "از به با در برای که این آن را و یا تا بر هم نیز شد شده است بود کرد کرده می‌شود گفت اعلام "
-    "خبرگزاری فارس گزارش ورزش سه یک های ها ای وی خود پس بین".split())
+    "خبرگزاری فارس گزارش ورزش سه یک های ها ای وی خود پس بین".split()
+)
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,7 @@ def _hard_negative_pairs(articles: tuple[Article, ...], min_similarity: float) -
     scored: list[tuple[float, str, str]] = []
     for group in by_category.values():
         for i, a in enumerate(group):
-            for b in group[i + 1:]:
+            for b in group[i + 1 :]:
                 s = _jaccard(words[a.article_id], words[b.article_id])
                 if s >= min_similarity:
                     scored.append((s, a.article_id, b.article_id))
@@ -112,7 +115,7 @@ def _extra_count(rng: random.Random, available: int) -> int:
     """How many other outlets publish an event: mostly one or two, sometimes many."""
     if available <= 0:
         return 0
-    weights = [1.0 / k ** 1.1 for k in range(1, MAX_EXTRA_OUTLETS + 1)]
+    weights = [1.0 / k**1.1 for k in range(1, MAX_EXTRA_OUTLETS + 1)]
     k = rng.choices(range(1, MAX_EXTRA_OUTLETS + 1), weights=weights)[0]
     return min(k, available)
 
@@ -123,8 +126,9 @@ def copy_delay(rng: random.Random) -> float:
     return round(min(MAX_DELAY, max(MIN_DELAY, d)), 3)
 
 
-def plan_coverage(first_outlet: dict[str, str], articles: list[Article], outlet_categories: dict[str, tuple[str, ...]],
-                  seed: int) -> dict[str, list[CopyPlan]]:
+def plan_coverage(
+    first_outlet: dict[str, str], articles: list[Article], outlet_categories: dict[str, tuple[str, ...]], seed: int
+) -> dict[str, list[CopyPlan]]:
     """article_id -> the copies other outlets publish (empty for most articles).
 
     ``first_outlet`` maps an article to the outlet that publishes it first;
@@ -142,12 +146,17 @@ def plan_coverage(first_outlet: dict[str, str], articles: list[Article], outlet_
     for a in ordered:
         if a.article_id not in covered:
             continue
-        others = sorted(s for s, cats in outlet_categories.items()
-                        if a.category in cats and s != first_outlet[a.article_id])
+        others = sorted(
+            s for s, cats in outlet_categories.items() if a.category in cats and s != first_outlet[a.article_id]
+        )
         chosen = rng.sample(others, _extra_count(rng, len(others)))
         plans[a.article_id] = [
-            CopyPlan(outlet=s, style=rng.choices(STYLES, weights=STYLE_WEIGHTS)[0], delay=copy_delay(rng),
-                     normalize_letters=rng.random() < 0.5)
+            CopyPlan(
+                outlet=s,
+                style=rng.choices(STYLES, weights=STYLE_WEIGHTS)[0],
+                delay=copy_delay(rng),
+                normalize_letters=rng.random() < 0.5,
+            )
             for s in sorted(chosen)
         ]
     return plans
@@ -188,8 +197,9 @@ def _new_headline(article: Article, rng: random.Random) -> str:
     return rng.choice(_KICKERS) + article.title
 
 
-def rewrite(article: Article, plan: CopyPlan, outlet_name: str, first_outlet_name: str, rng: random.Random
-            ) -> tuple[str, str, tuple[str, ...]]:
+def rewrite(
+    article: Article, plan: CopyPlan, outlet_name: str, first_outlet_name: str, rng: random.Random
+) -> tuple[str, str, tuple[str, ...]]:
     """(title, lead, paragraphs) of one outlet's copy of ``article``."""
     paragraphs = list(article.paragraphs) or [article.lead]
     title, lead = article.title, _LEAD_CREDIT_RE.sub("", article.lead).strip() or article.lead
@@ -233,7 +243,10 @@ def lead_choice(items: list[tuple[object, float, int]], slots: int = LEAD_SLOTS)
     editors lead with what many outlets cover, while it is fresh. Ties go to
     the newer item.
     """
-    scored = [(size * 0.5 ** (age / LEAD_HALF_LIFE), -age, i, item)
-              for i, (item, age, size) in enumerate(items) if 0 <= age <= LEAD_MAX_AGE]
+    scored = [
+        (size * 0.5 ** (age / LEAD_HALF_LIFE), -age, i, item)
+        for i, (item, age, size) in enumerate(items)
+        if 0 <= age <= LEAD_MAX_AGE
+    ]
     scored.sort(key=lambda x: (-x[0], -x[1], -x[2]))
     return [item for *_, item in scored[:slots]]

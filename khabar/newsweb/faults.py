@@ -117,16 +117,22 @@ class OutletFaults:
 
 Send = Callable[[int, str, bytes, dict], None]  # (status, content type, body, headers)
 _TEXT = "text/plain; charset=utf-8"
-_CLOUDFLARE = (b'<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>'
-               b'<meta http-equiv="refresh" content="390"></head><body><div class="main-wrapper">'
-               b'<h1>Checking if the site connection is secure</h1><noscript>Enable JavaScript and cookies to continue'
-               b'</noscript></div><script src="/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1?ray=8f1"></script>'
-               b'</body></html>')
-_ARVAN = (b'<!DOCTYPE html><html><head><title>\xd8\xaf\xd8\xb1 \xd8\xad\xd8\xa7\xd9\x84 \xd8\xa8\xd8\xb1\xd8\xb1\xd8\xb3\xdb\x8c'
-          b'</title><script>var __arcsjs = "challenge";</script></head><body>ArvanCloud DDoS protection: '
-          b'checking your browser.</body></html>')
-_ACCESS_DENIED = (b"<HTML><HEAD><TITLE>Access Denied</TITLE></HEAD><BODY><H1>Access Denied</H1>You don't have "
-                  b"permission to access this server.<P>Reference #18.2f3c1702.1700000000.5e4f1</BODY></HTML>")
+_CLOUDFLARE = (
+    b'<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>'
+    b'<meta http-equiv="refresh" content="390"></head><body><div class="main-wrapper">'
+    b"<h1>Checking if the site connection is secure</h1><noscript>Enable JavaScript and cookies to continue"
+    b'</noscript></div><script src="/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1?ray=8f1"></script>'
+    b"</body></html>"
+)
+_ARVAN = (
+    b"<!DOCTYPE html><html><head><title>\xd8\xaf\xd8\xb1 \xd8\xad\xd8\xa7\xd9\x84 \xd8\xa8\xd8\xb1\xd8\xb1\xd8\xb3\xdb\x8c"
+    b'</title><script>var __arcsjs = "challenge";</script></head><body>ArvanCloud DDoS protection: '
+    b"checking your browser.</body></html>"
+)
+_ACCESS_DENIED = (
+    b"<HTML><HEAD><TITLE>Access Denied</TITLE></HEAD><BODY><H1>Access Denied</H1>You don't have "
+    b"permission to access this server.<P>Reference #18.2f3c1702.1700000000.5e4f1</BODY></HTML>"
+)
 
 
 def _reset(handler) -> None:
@@ -206,8 +212,12 @@ def answer_before(handler, faults: tuple[Fault, ...], raw_path: str, content_typ
                 target = f"{base}{joiner}khabar_hop={hop + 1}"
             send(302, "text/html; charset=utf-8", b"<a href='x'>moved</a>", {"Location": target})
         elif kind == "cloudflare":
-            send(403, "text/html; charset=UTF-8", _CLOUDFLARE,
-                 {"Server": "cloudflare", "cf-mitigated": "challenge", "CF-RAY": "8f1a2b3c4d5e6f70-FRA"})
+            send(
+                403,
+                "text/html; charset=UTF-8",
+                _CLOUDFLARE,
+                {"Server": "cloudflare", "cf-mitigated": "challenge", "CF-RAY": "8f1a2b3c4d5e6f70-FRA"},
+            )
         elif kind == "arvancloud":
             send(503, "text/html; charset=utf-8", _ARVAN, {"Server": "ArvanCloud"})
         elif kind == "access-denied":
@@ -243,16 +253,25 @@ def transform_response(resp, faults: tuple[Fault, ...], path_kind: str):
     """The router's ``Response`` as the faults change it (a new object; the original is kept)."""
     for fault in faults:
         kind = fault.kind
-        textual = resp.content_type.startswith(("text/", "application/rss", "application/atom", "application/rdf", "application/xml"))
+        textual = resp.content_type.startswith(
+            ("text/", "application/rss", "application/atom", "application/rdf", "application/xml")
+        )
         if kind == "robots-disallow":
             resp = dataclasses.replace(resp, body=b"User-agent: KhabarBot\nDisallow: /\n\nUser-agent: *\nAllow: /\n")
         elif kind == "crawl-delay":
-            resp = dataclasses.replace(resp, body=f"User-agent: *\nCrawl-delay: {fault.number(2.0):g}\nAllow: /\n".encode())
+            resp = dataclasses.replace(
+                resp, body=f"User-agent: *\nCrawl-delay: {fault.number(2.0):g}\nAllow: /\n".encode()
+            )
         elif kind == "windows-1256" and textual:
-            resp = dataclasses.replace(resp, body=relabel(to_windows_1256(resp.body)),
-                                       content_type=resp.content_type.replace("utf-8", "windows-1256"))
+            resp = dataclasses.replace(
+                resp,
+                body=relabel(to_windows_1256(resp.body)),
+                content_type=resp.content_type.replace("utf-8", "windows-1256"),
+            )
         elif kind == "wrong-charset" and textual:
-            resp = dataclasses.replace(resp, body=relabel(resp.body), content_type=resp.content_type.replace("utf-8", "windows-1256"))
+            resp = dataclasses.replace(
+                resp, body=relabel(resp.body), content_type=resp.content_type.replace("utf-8", "windows-1256")
+            )
         elif kind == "mislabelled-1256" and textual:
             resp = dataclasses.replace(resp, body=to_windows_1256(resp.body))
         elif kind == "bozo-xml" and path_kind == "feed":

@@ -48,8 +48,7 @@ def _cdata(html: str) -> str:
     return "<![CDATA[" + html.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
-def render_feed(spec: OutletSpec, base: str, category: str, entries: list[FeedEntry],
-                now: datetime) -> bytes:
+def render_feed(spec: OutletSpec, base: str, category: str, entries: list[FeedEntry], now: datetime) -> bytes:
     """``entries`` newest first (at most FEED_LIMIT are written)."""
     entries = entries[:FEED_LIMIT]
     updated = entries[0].published if entries else now
@@ -75,20 +74,32 @@ def _rss(spec: OutletSpec, base: str, category: str, entries: list[FeedEntry], u
         f"<image><url>{_e(base)}/static/logo.png</url><title>{_e(spec.name)}</title><link>{_e(base)}/</link></image>",
     ]
     for e in entries:
-        guid = (f'<guid isPermaLink="true">{_e(e.url)}</guid>' if spec.index % 2
-                else f'<guid isPermaLink="false">{_e(spec.slug)}-{e.item_id}</guid>')
-        out += ["<item>", f"<title>{_e(e.title)}</title>", f"<link>{_e(e.link)}</link>", guid,
-                f"<description>{_e(e.lead)}</description>"]
+        guid = (
+            f'<guid isPermaLink="true">{_e(e.url)}</guid>'
+            if spec.index % 2
+            else f'<guid isPermaLink="false">{_e(spec.slug)}-{e.item_id}</guid>'
+        )
+        out += [
+            "<item>",
+            f"<title>{_e(e.title)}</title>",
+            f"<link>{_e(e.link)}</link>",
+            guid,
+            f"<description>{_e(e.lead)}</description>",
+        ]
         if spec.full_text:
             body = _cdata(e.content_html) if spec.index % 3 == 0 else _e(e.content_html)
             out.append(f"<content:encoded>{body}</content:encoded>")
-        out += [f"<pubDate>{_rfc822(e.published, spec.tehran_offset)}</pubDate>",
-                f"<category>{_e(CATEGORIES[e.category])}</category>",
-                f"<dc:creator>{_e(spec.name)}</dc:creator>"]
+        out += [
+            f"<pubDate>{_rfc822(e.published, spec.tehran_offset)}</pubDate>",
+            f"<category>{_e(CATEGORIES[e.category])}</category>",
+            f"<dc:creator>{_e(spec.name)}</dc:creator>",
+        ]
         if spec.feed_image == "enclosure":
             out.append(f'<enclosure url={quoteattr(e.image)} length="{e.image_length}" type="image/png"/>')
         elif spec.feed_image == "media":
-            out.append(f'<media:content url={quoteattr(e.image)} medium="image" type="image/png" width="64" height="36"/>')
+            out.append(
+                f'<media:content url={quoteattr(e.image)} medium="image" type="image/png" width="64" height="36"/>'
+            )
         out.append("</item>")
     out += ["</channel>", "</rss>", ""]
     return "\n".join(out)
@@ -117,11 +128,16 @@ def _atom(spec: OutletSpec, base: str, category: str, entries: list[FeedEntry], 
         f"<icon>{_e(base)}/static/logo.png</icon>",
     ]
     for e in entries:
-        out += ["<entry>", f"<id>{_e(_atom_id(spec, e))}</id>", f"<title>{_e(e.title)}</title>",
-                f'<link rel="alternate" type="text/html" href={quoteattr(e.link)}/>',
-                f"<published>{iso(e.published, tz)}</published>", f"<updated>{iso(e.published, tz)}</updated>",
-                f'<category term="{e.category}" label={quoteattr(CATEGORIES[e.category])}/>',
-                f'<summary type="text">{_e(e.lead)}</summary>']
+        out += [
+            "<entry>",
+            f"<id>{_e(_atom_id(spec, e))}</id>",
+            f"<title>{_e(e.title)}</title>",
+            f'<link rel="alternate" type="text/html" href={quoteattr(e.link)}/>',
+            f"<published>{iso(e.published, tz)}</published>",
+            f"<updated>{iso(e.published, tz)}</updated>",
+            f'<category term="{e.category}" label={quoteattr(CATEGORIES[e.category])}/>',
+            f'<summary type="text">{_e(e.lead)}</summary>',
+        ]
         if spec.full_text:
             out.append(f'<content type="html">{_e(e.content_html)}</content>')
         if spec.feed_image != "none":
@@ -150,12 +166,19 @@ def _rdf(spec: OutletSpec, base: str, category: str, entries: list[FeedEntry], u
         "</channel>",
     ]
     for e in entries:
-        out += [f"<item rdf:about={quoteattr(e.link)}>", f"<title>{_e(e.title)}</title>",
-                f"<link>{_e(e.link)}</link>", f"<description>{_e(e.lead)}</description>"]
+        out += [
+            f"<item rdf:about={quoteattr(e.link)}>",
+            f"<title>{_e(e.title)}</title>",
+            f"<link>{_e(e.link)}</link>",
+            f"<description>{_e(e.lead)}</description>",
+        ]
         if spec.full_text:
             out.append(f"<content:encoded>{_e(e.content_html)}</content:encoded>")
-        out += [f"<dc:date>{iso(e.published, spec.tehran_offset)}</dc:date>",
-                f"<dc:subject>{_e(CATEGORIES[e.category])}</dc:subject>",
-                f"<dc:creator>{_e(spec.name)}</dc:creator>", "</item>"]
+        out += [
+            f"<dc:date>{iso(e.published, spec.tehran_offset)}</dc:date>",
+            f"<dc:subject>{_e(CATEGORIES[e.category])}</dc:subject>",
+            f"<dc:creator>{_e(spec.name)}</dc:creator>",
+            "</item>",
+        ]
     out += ["</rdf:RDF>", ""]
     return "\n".join(out)

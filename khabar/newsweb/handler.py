@@ -20,7 +20,12 @@ from khabar.newsweb.faults import answer_before, transform_response
 from khabar.newsweb.feeds import CONTENT_TYPES, FEED_LIMIT, FeedEntry, render_feed
 from khabar.newsweb.outlets import OutletSpec, Publication
 from khabar.newsweb.templates import (
-    Link, PageContext, render_404, render_article, render_listing, render_simple,
+    Link,
+    PageContext,
+    render_404,
+    render_article,
+    render_listing,
+    render_simple,
 )
 from khabar.newsweb.templates.common import esc
 
@@ -110,21 +115,21 @@ class Router:
         return self.web.base_url(self.spec)
 
     def link(self, pub: Publication) -> Link:
-        return Link(pub.title, self.web.url_of(pub), pub.category, pub.lead,
-                    self.web.image_url(pub), self.web.published_at(pub))
+        return Link(
+            pub.title, self.web.url_of(pub), pub.category, pub.lead, self.web.image_url(pub), self.web.published_at(pub)
+        )
 
     def ctx(self, now: float, **kw) -> PageContext:
         visible = self.web.visible(self.spec.slug, now)
         exclude = kw.get("pub")
         latest = [self.link(p) for p in reversed(visible[-9:]) if p is not exclude][:8]
-        return PageContext(self.spec, self.base, latest=latest,
-                           now=datetime.fromtimestamp(now, tz=timezone.utc), **kw)
+        return PageContext(self.spec, self.base, latest=latest, now=datetime.fromtimestamp(now, tz=timezone.utc), **kw)
 
     def html(self, text: str, status: int = 200, last_modified: float | None = None) -> Response:
         return Response(status, HTML, text.encode("utf-8"), last_modified)
 
     def path_kind(self, raw_path: str) -> str:
-        """"robots", "feed" or "page" (what fault scopes refer to)."""
+        """ "robots", "feed" or "page" (what fault scopes refer to)."""
         path = unquote(urlsplit(raw_path).path or "/", encoding="utf-8", errors="replace")
         return "robots" if path == "/robots.txt" else "feed" if path in self.feeds else "page"
 
@@ -152,16 +157,17 @@ class Router:
         if path == "/static/banner.png":
             return Response(200, "image/png", images.banner())
         if path == f"/static/css/{self.spec.css}.css":
-            css = (f"body{{font-family:Vazirmatn,Tahoma,sans-serif;direction:rtl}}"
-                   f"a{{color:{self.spec.color}}}.ads,.inline-ad{{border:1px dashed #ccc}}\n")
+            css = (
+                f"body{{font-family:Vazirmatn,Tahoma,sans-serif;direction:rtl}}"
+                f"a{{color:{self.spec.color}}}.ads,.inline-ad{{border:1px dashed #ccc}}\n"
+            )
             return Response(200, "text/css; charset=utf-8", css.encode())
         m = re.fullmatch(r"/images/(\d+)\.png", path)
         if m:
             pub = self.web.lookup(self.spec.slug, int(m.group(1)))
             if pub is None or not self.web.is_visible(pub, now):
                 return self.not_found()
-            return Response(200, "image/png", images.article_image(self.spec.color, pub.item_id),
-                            self.web.when(pub))
+            return Response(200, "image/png", images.article_image(self.spec.color, pub.item_id), self.web.when(pub))
         m = self.article_re.match(path)
         if m:
             return self.article(int(m.group("id")), path, now)
@@ -177,8 +183,13 @@ class Router:
                 return self.not_found()
         items = [self.link(p) for p in reversed(visible[-40:])]
         lead = [self.link(p) for p in self.web.lead_items(self.spec.slug, now)] if not (section or tag) else []
-        ctx = self.ctx(now, items=items, section=section, lead=lead,
-                       url=self.base + (self.spec.section_path(section) if section else "/"))
+        ctx = self.ctx(
+            now,
+            items=items,
+            section=section,
+            lead=lead,
+            url=self.base + (self.spec.section_path(section) if section else "/"),
+        )
         last = self.web.when(visible[-1]) if visible else None
         return self.html(render_listing(ctx), last_modified=last)
 
@@ -193,8 +204,14 @@ class Router:
             return r
         visible = self.web.visible(self.spec.slug, now)
         related = [self.link(p) for p in reversed(visible) if p.category == pub.category and p is not pub][:5]
-        ctx = self.ctx(now, pub=pub, url=self.web.url_of(pub), image=self.web.image_url(pub),
-                       published=self.web.published_at(pub), related=related)
+        ctx = self.ctx(
+            now,
+            pub=pub,
+            url=self.web.url_of(pub),
+            image=self.web.image_url(pub),
+            published=self.web.published_at(pub),
+            related=related,
+        )
         return self.html(render_article(ctx), last_modified=self.web.when(pub))
 
     def feed(self, category: str, now: float) -> Response:
@@ -204,14 +221,21 @@ class Router:
         for p in newest:
             url = self.web.url_of(p)
             img = images.article_image(self.spec.color, p.item_id)
-            entries.append(FeedEntry(
-                item_id=p.item_id, title=p.title, url=url,
-                link=url + ("?utm_source=rss&utm_medium=feed" if self.spec.utm else ""),
-                published=self.web.published_at(p), lead=p.lead,
-                content_html="\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs),
-                category=p.category, image=self.web.image_url(p), image_length=len(img)))
-        body = render_feed(self.spec, self.base, category, entries,
-                           datetime.fromtimestamp(now, tz=timezone.utc))
+            entries.append(
+                FeedEntry(
+                    item_id=p.item_id,
+                    title=p.title,
+                    url=url,
+                    link=url + ("?utm_source=rss&utm_medium=feed" if self.spec.utm else ""),
+                    published=self.web.published_at(p),
+                    lead=p.lead,
+                    content_html="\n".join(f"<p>{esc(x)}</p>" for x in p.paragraphs),
+                    category=p.category,
+                    image=self.web.image_url(p),
+                    image_length=len(img),
+                )
+            )
+        body = render_feed(self.spec, self.base, category, entries, datetime.fromtimestamp(now, tz=timezone.utc))
         last = self.web.when(newest[0]) if newest else None
         return Response(200, CONTENT_TYPES[self.spec.feed_format], body, last)
 

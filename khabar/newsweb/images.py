@@ -28,8 +28,12 @@ def png(width: int, height: int, rgb: tuple[int, int, int], seed: int = 0) -> by
         for x in range(width):
             rows.extend(bytes(alt) if ((x + y) // band) % 2 else bytes((r, g, b)))
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr)
-            + _chunk(b"IDAT", zlib.compress(bytes(rows), 9)) + _chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", ihdr)
+        + _chunk(b"IDAT", zlib.compress(bytes(rows), 9))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def article_image(color: str, item_id: int) -> bytes:

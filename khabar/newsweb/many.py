@@ -69,8 +69,15 @@ def _burst_times(rng: random.Random, per_hour: float, start: float, end: float) 
         times.extend(t + rng.uniform(0, BURST_SPREAD) if k else t for k in range(size))
 
 
-def bursty_schedule(articles: list[Article], specs: tuple[OutletSpec, ...], *, seed: int = 1, rate: float = 30.0,
-                    first_new_after: float = 1.0, duration: float = 2 * 3600.0) -> list[Publication]:
+def bursty_schedule(
+    articles: list[Article],
+    specs: tuple[OutletSpec, ...],
+    *,
+    seed: int = 1,
+    rate: float = 30.0,
+    first_new_after: float = 1.0,
+    duration: float = 2 * 3600.0,
+) -> list[Publication]:
     """Deterministic schedule (sorted by offset) of ``specs`` publishing ``rate`` items per minute together."""
     rng = random.Random(seed)
     weights = [rng.lognormvariate(0.0, OUTLET_SIGMA) for _ in specs]
@@ -101,8 +108,17 @@ def bursty_schedule(articles: list[Article], specs: tuple[OutletSpec, ...], *, s
     next_id = {spec.slug: spec.id_base for spec in specs}
     for offset, spec, article in timed:
         next_id[spec.slug] += rng.randint(1, 9)
-        pubs.append(Publication(
-            outlet=spec.slug, item_id=next_id[spec.slug], article=article, offset=offset, title=article.title,
-            lead=article.lead, paragraphs=tuple(article.paragraphs), category=article.category, tags=article.tags,
-        ))
+        pubs.append(
+            Publication(
+                outlet=spec.slug,
+                item_id=next_id[spec.slug],
+                article=article,
+                offset=offset,
+                title=article.title,
+                lead=article.lead,
+                paragraphs=tuple(article.paragraphs),
+                category=article.category,
+                tags=article.tags,
+            )
+        )
     return pubs

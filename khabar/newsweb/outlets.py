@@ -24,8 +24,15 @@ from khabar.newsweb.corpus import Article
 from khabar.newsweb.coverage import CopyPlan, hard_negative_pairs, plan_coverage, rewrite
 
 ALL_CATEGORIES = (
-    "politics", "economy", "society", "world", "sports",
-    "culture", "science", "health", "incidents",
+    "politics",
+    "economy",
+    "society",
+    "world",
+    "sports",
+    "culture",
+    "science",
+    "health",
+    "incidents",
 )
 FARS, VARZESH3 = "farsnews", "varzesh3"
 BACKLOG_SPAN = 4 * 3600.0  # backlog items are spread over the previous 4 hours
@@ -79,57 +86,290 @@ class OutletSpec:
         return article.category in self.categories and article.source in self.sources
 
 
-def _o(index: int, slug: str, name: str, tagline: str, cats: str, layout: str, url: str,
-       feed: str, full: bool, date: str, **kw) -> OutletSpec:
+def _o(
+    index: int,
+    slug: str,
+    name: str,
+    tagline: str,
+    cats: str,
+    layout: str,
+    url: str,
+    feed: str,
+    full: bool,
+    date: str,
+    **kw,
+) -> OutletSpec:
     sources = kw.pop("sources", (FARS,))
-    return OutletSpec(index, slug, name, tagline, tuple(cats.split()), tuple(sources), layout,
-                      url, feed, full, date, id_base=(index + 1) * 1_000_000 + 37_000, **kw)
+    return OutletSpec(
+        index,
+        slug,
+        name,
+        tagline,
+        tuple(cats.split()),
+        tuple(sources),
+        layout,
+        url,
+        feed,
+        full,
+        date,
+        id_base=(index + 1) * 1_000_000 + 37_000,
+        **kw,
+    )
 
 
 OUTLETS: tuple[OutletSpec, ...] = (
-    _o(0, "ava", "خبرگزاری آوا", "صدای بی‌واسطه خبر", " ".join(ALL_CATEGORIES), "divsoup",
-       "/news/{id}/{slug}", "rss", False, "meta", feed_image="enclosure", css="ava",
-       color="#b3122e", ads=True, script=True, comments=4),
-    _o(1, "nasim-sobh", "روزنامه نسیم صبح", "روزنامه صبح ایران", "politics economy society culture world",
-       "html5", "/fa/news/{id}", "atom", True, "jsonld", css="ns", color="#1d6f42",
-       persian_digits=False, comments=2),
-    _o(2, "peyk-iran", "پایگاه خبری پیک ایران", "پیک خبرهای ایران و جهان", "politics world society incidents",
-       "table", "/fa/news/{id}/{slug}", "rss", False, "jalali", css="pk", color="#333366",
-       ads=True, comments=5, utm=True),
-    _o(3, "varzesh-emrooz", "ورزش امروز", "اخبار لحظه به لحظه ورزش", "sports", "sports",
-       "/news/{id}/{slug}", "rss", True, "jsonld", sources=(VARZESH3,), feed_image="media",
-       css="ve", color="#0b7a2a", script=True, comments=6),
-    _o(4, "sepehr", "خبرگزاری سپهر", "خبرگزاری مستقل", "politics world economy science", "itemprop",
-       "/fa/news/{id}", "atom", False, "meta", feed_image="enclosure", css="sp", color="#14365c",
-       tehran_offset=True),
-    _o(5, "eghtesad-pouya", "اقتصاد پویا", "پایگاه تحلیلی اقتصاد ایران", "economy politics society",
-       "aspnet", "/news/{id}/{slug}", "rss", True, "jalali", css="ep", color="#7a4b00",
-       ads=True, comments=2),
-    _o(6, "jahan-nama", "جهان‌نما", "پنجره‌ای رو به جهان", "world politics culture", "magazine",
-       "/{cat}/{id}/{slug}", "rss", False, "meta", feed_image="media", css="jn", color="#5a189a",
-       ads=True, script=True, comments=3),
-    _o(7, "salamat-news", "سلامت‌نیوز", "پایگاه خبری سلامت و دانش", "health science society", "html5",
-       "/fa/news/{id}", "rdf", False, "jsonld", css="sn", color="#00838f", comments=3),
-    _o(8, "gol-online", "گل آنلاین", "ورزش در یک نگاه", "sports", "sports", "/fa/news/{id}/{slug}",
-       "atom", True, "meta", sources=(VARZESH3, FARS), css="gl", color="#e65100", ads=True,
-       comments=5, tehran_offset=True),
-    _o(9, "shahr-khabar", "شهر خبر", "خبرهای شهر و مردم", "society incidents health economy", "divsoup",
-       "/news/{id}/{slug}", "rss", True, "jalali", css="shk", color="#37474f", comments=4),
-    _o(10, "farhang-emrooz", "فرهنگ امروز", "ماهنامه فرهنگ و اندیشه", "culture science society",
-       "itemprop", "/fa/news/{id}", "rss", False, "jsonld", feed_image="enclosure", css="fe",
-       color="#6d4c41", persian_digits=False, comments=2),
-    _o(11, "baran", "روزنامه باران", "روزنامه سراسری صبح", "politics economy world sports culture",
-       "magazine", "/news/{id}/{slug}", "atom", False, "jsonld", sources=(FARS, VARZESH3),
-       css="brn", color="#1565c0", script=True, comments=3),
-    _o(12, "setareh-jonoob", "ستاره جنوب", "پایگاه خبری جنوب کشور", "society incidents economy culture",
-       "table", "/fa/news/{id}", "rss", True, "meta", css="sj", color="#bf360c", comments=2,
-       tehran_offset=True),
-    _o(13, "medal", "پایگاه خبری مدال", "همه چیز درباره قهرمانان", "sports", "aspnet", "/news/{id}",
-       "rss", False, "jalali", sources=(VARZESH3,), feed_image="enclosure", css="md",
-       color="#c9a227", ads=True, comments=4),
-    _o(14, "danesh-no", "دانش نو", "خبرهای علم، فناوری و سلامت", "science health culture", "divsoup",
-       "/fa/news/{id}/{slug}", "atom", True, "meta", css="dn", color="#2e7d32", script=True,
-       comments=1, persian_digits=False),
+    _o(
+        0,
+        "ava",
+        "خبرگزاری آوا",
+        "صدای بی‌واسطه خبر",
+        " ".join(ALL_CATEGORIES),
+        "divsoup",
+        "/news/{id}/{slug}",
+        "rss",
+        False,
+        "meta",
+        feed_image="enclosure",
+        css="ava",
+        color="#b3122e",
+        ads=True,
+        script=True,
+        comments=4,
+    ),
+    _o(
+        1,
+        "nasim-sobh",
+        "روزنامه نسیم صبح",
+        "روزنامه صبح ایران",
+        "politics economy society culture world",
+        "html5",
+        "/fa/news/{id}",
+        "atom",
+        True,
+        "jsonld",
+        css="ns",
+        color="#1d6f42",
+        persian_digits=False,
+        comments=2,
+    ),
+    _o(
+        2,
+        "peyk-iran",
+        "پایگاه خبری پیک ایران",
+        "پیک خبرهای ایران و جهان",
+        "politics world society incidents",
+        "table",
+        "/fa/news/{id}/{slug}",
+        "rss",
+        False,
+        "jalali",
+        css="pk",
+        color="#333366",
+        ads=True,
+        comments=5,
+        utm=True,
+    ),
+    _o(
+        3,
+        "varzesh-emrooz",
+        "ورزش امروز",
+        "اخبار لحظه به لحظه ورزش",
+        "sports",
+        "sports",
+        "/news/{id}/{slug}",
+        "rss",
+        True,
+        "jsonld",
+        sources=(VARZESH3,),
+        feed_image="media",
+        css="ve",
+        color="#0b7a2a",
+        script=True,
+        comments=6,
+    ),
+    _o(
+        4,
+        "sepehr",
+        "خبرگزاری سپهر",
+        "خبرگزاری مستقل",
+        "politics world economy science",
+        "itemprop",
+        "/fa/news/{id}",
+        "atom",
+        False,
+        "meta",
+        feed_image="enclosure",
+        css="sp",
+        color="#14365c",
+        tehran_offset=True,
+    ),
+    _o(
+        5,
+        "eghtesad-pouya",
+        "اقتصاد پویا",
+        "پایگاه تحلیلی اقتصاد ایران",
+        "economy politics society",
+        "aspnet",
+        "/news/{id}/{slug}",
+        "rss",
+        True,
+        "jalali",
+        css="ep",
+        color="#7a4b00",
+        ads=True,
+        comments=2,
+    ),
+    _o(
+        6,
+        "jahan-nama",
+        "جهان‌نما",
+        "پنجره‌ای رو به جهان",
+        "world politics culture",
+        "magazine",
+        "/{cat}/{id}/{slug}",
+        "rss",
+        False,
+        "meta",
+        feed_image="media",
+        css="jn",
+        color="#5a189a",
+        ads=True,
+        script=True,
+        comments=3,
+    ),
+    _o(
+        7,
+        "salamat-news",
+        "سلامت‌نیوز",
+        "پایگاه خبری سلامت و دانش",
+        "health science society",
+        "html5",
+        "/fa/news/{id}",
+        "rdf",
+        False,
+        "jsonld",
+        css="sn",
+        color="#00838f",
+        comments=3,
+    ),
+    _o(
+        8,
+        "gol-online",
+        "گل آنلاین",
+        "ورزش در یک نگاه",
+        "sports",
+        "sports",
+        "/fa/news/{id}/{slug}",
+        "atom",
+        True,
+        "meta",
+        sources=(VARZESH3, FARS),
+        css="gl",
+        color="#e65100",
+        ads=True,
+        comments=5,
+        tehran_offset=True,
+    ),
+    _o(
+        9,
+        "shahr-khabar",
+        "شهر خبر",
+        "خبرهای شهر و مردم",
+        "society incidents health economy",
+        "divsoup",
+        "/news/{id}/{slug}",
+        "rss",
+        True,
+        "jalali",
+        css="shk",
+        color="#37474f",
+        comments=4,
+    ),
+    _o(
+        10,
+        "farhang-emrooz",
+        "فرهنگ امروز",
+        "ماهنامه فرهنگ و اندیشه",
+        "culture science society",
+        "itemprop",
+        "/fa/news/{id}",
+        "rss",
+        False,
+        "jsonld",
+        feed_image="enclosure",
+        css="fe",
+        color="#6d4c41",
+        persian_digits=False,
+        comments=2,
+    ),
+    _o(
+        11,
+        "baran",
+        "روزنامه باران",
+        "روزنامه سراسری صبح",
+        "politics economy world sports culture",
+        "magazine",
+        "/news/{id}/{slug}",
+        "atom",
+        False,
+        "jsonld",
+        sources=(FARS, VARZESH3),
+        css="brn",
+        color="#1565c0",
+        script=True,
+        comments=3,
+    ),
+    _o(
+        12,
+        "setareh-jonoob",
+        "ستاره جنوب",
+        "پایگاه خبری جنوب کشور",
+        "society incidents economy culture",
+        "table",
+        "/fa/news/{id}",
+        "rss",
+        True,
+        "meta",
+        css="sj",
+        color="#bf360c",
+        comments=2,
+        tehran_offset=True,
+    ),
+    _o(
+        13,
+        "medal",
+        "پایگاه خبری مدال",
+        "همه چیز درباره قهرمانان",
+        "sports",
+        "aspnet",
+        "/news/{id}",
+        "rss",
+        False,
+        "jalali",
+        sources=(VARZESH3,),
+        feed_image="enclosure",
+        css="md",
+        color="#c9a227",
+        ads=True,
+        comments=4,
+    ),
+    _o(
+        14,
+        "danesh-no",
+        "دانش نو",
+        "خبرهای علم، فناوری و سلامت",
+        "science health culture",
+        "divsoup",
+        "/fa/news/{id}/{slug}",
+        "atom",
+        True,
+        "meta",
+        css="dn",
+        color="#2e7d32",
+        script=True,
+        comments=1,
+        persian_digits=False,
+    ),
 )
 OUTLETS_BY_SLUG = {o.slug: o for o in OUTLETS}
 
@@ -171,8 +411,7 @@ class Publication:
         return spec.url_pattern.format(id=self.item_id, slug=title_slug(self.title), cat=self.category)
 
 
-def _assign(articles: list[Article], outlets: tuple[OutletSpec, ...], rng: random.Random
-            ) -> dict[str, list[Article]]:
+def _assign(articles: list[Article], outlets: tuple[OutletSpec, ...], rng: random.Random) -> dict[str, list[Article]]:
     """Give each article to exactly one accepting outlet, keeping pools balanced."""
     pools: dict[str, list[Article]] = {o.slug: [] for o in outlets}
     order = sorted(articles, key=lambda a: a.article_id)
@@ -187,8 +426,14 @@ def _assign(articles: list[Article], outlets: tuple[OutletSpec, ...], rng: rando
     return pools
 
 
-def build_schedule(articles: list[Article], outlets: tuple[OutletSpec, ...] = OUTLETS,
-                   seed: int = 1, rate: float = 6.0, backlog: int = 20, coverage: bool = True) -> list[Publication]:
+def build_schedule(
+    articles: list[Article],
+    outlets: tuple[OutletSpec, ...] = OUTLETS,
+    seed: int = 1,
+    rate: float = 6.0,
+    backlog: int = 20,
+    coverage: bool = True,
+) -> list[Publication]:
     """Deterministic publication schedule, sorted by offset.
 
     Each outlet first publishes ``backlog`` items at offsets in (-BACKLOG_SPAN, -30 s];
@@ -237,16 +482,29 @@ def build_schedule(articles: list[Article], outlets: tuple[OutletSpec, ...] = OU
     next_id = {o.slug: o.id_base for o in outlets}
     for off, o, a, version in merged:
         next_id[o.slug] += rng.randint(1, 9)
-        title, lead, paragraphs, style = (a.title, a.lead, tuple(a.paragraphs), "original") if version is None else version
-        pubs.append(Publication(
-            outlet=o.slug, item_id=next_id[o.slug], article=a, offset=off, title=title,
-            lead=lead, paragraphs=paragraphs, category=a.category, tags=a.tags, version=style,
-        ))
+        title, lead, paragraphs, style = (
+            (a.title, a.lead, tuple(a.paragraphs), "original") if version is None else version
+        )
+        pubs.append(
+            Publication(
+                outlet=o.slug,
+                item_id=next_id[o.slug],
+                article=a,
+                offset=off,
+                title=title,
+                lead=lead,
+                paragraphs=paragraphs,
+                category=a.category,
+                tags=a.tags,
+                version=style,
+            )
+        )
     return pubs
 
 
-def _near_hard_negatives(timed: list[tuple[float, OutletSpec, Article]], articles: list[Article]
-                         ) -> list[tuple[float, OutletSpec, Article]]:
+def _near_hard_negatives(
+    timed: list[tuple[float, OutletSpec, Article]], articles: list[Article]
+) -> list[tuple[float, OutletSpec, Article]]:
     """Move one article of each hard-negative pair next to the other in time.
 
     The moved article swaps its offset with the item of its own outlet published
@@ -270,8 +528,12 @@ def _near_hard_negatives(timed: list[tuple[float, OutletSpec, Article]], article
     return timed
 
 
-def _copies(timed: list[tuple[float, OutletSpec, Article]], plans: dict[str, list[CopyPlan]],
-            specs: dict[str, OutletSpec], seed: int) -> list[tuple[float, OutletSpec, Article, tuple]]:
+def _copies(
+    timed: list[tuple[float, OutletSpec, Article]],
+    plans: dict[str, list[CopyPlan]],
+    specs: dict[str, OutletSpec],
+    seed: int,
+) -> list[tuple[float, OutletSpec, Article, tuple]]:
     """(offset, outlet, article, (title, lead, paragraphs, style)) of every planned copy."""
     out = []
     for off, first, a in sorted(timed, key=lambda x: x[2].article_id):

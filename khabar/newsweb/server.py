@@ -26,9 +26,9 @@ from urllib.parse import quote, unquote
 
 from khabar.newsweb.corpus import load_articles
 from khabar.newsweb.coverage import lead_choice
-from khabar.newsweb.outlets import OUTLETS, OutletSpec, Publication, build_schedule
 from khabar.newsweb.faults import FAULTS, OutletFaults, parse_fault_option
 from khabar.newsweb.handler import OutletServer, make_handler
+from khabar.newsweb.outlets import OUTLETS, OutletSpec, Publication, build_schedule
 from khabar.newsweb.traffic import TrafficLog
 
 
@@ -84,9 +84,19 @@ class NewsWeb:
     ...     urls = [o.homepage for o in web.outlets]
     """
 
-    def __init__(self, seed: int = 1, rate: float = 6.0, port: int = 0, backlog: int = 20,
-                 data_path: Path | None = None, clock: Callable[[], float] = time.time, coverage: bool = True,
-                 faults: dict[str, list[str]] | None = None, outlets: int | None = None, first_new_after: float = 1.0):
+    def __init__(
+        self,
+        seed: int = 1,
+        rate: float = 6.0,
+        port: int = 0,
+        backlog: int = 20,
+        data_path: Path | None = None,
+        clock: Callable[[], float] = time.time,
+        coverage: bool = True,
+        faults: dict[str, list[str]] | None = None,
+        outlets: int | None = None,
+        first_new_after: float = 1.0,
+    ):
         self.seed, self.rate, self.port, self.backlog = seed, rate, port, backlog
         self.clock = clock
         self.faults = OutletFaults(faults)  # per-outlet misbehaviour, see faults.py
@@ -96,11 +106,13 @@ class NewsWeb:
 
             self.specs: tuple[OutletSpec, ...] = generated_outlets(outlets)
             self.schedule: list[Publication] = bursty_schedule(
-                load_articles(data_path), self.specs, seed=seed, rate=rate, first_new_after=first_new_after)
+                load_articles(data_path), self.specs, seed=seed, rate=rate, first_new_after=first_new_after
+            )
         else:
             self.specs = OUTLETS
             self.schedule = build_schedule(
-                load_articles(data_path), self.specs, seed=seed, rate=rate, backlog=backlog, coverage=coverage)
+                load_articles(data_path), self.specs, seed=seed, rate=rate, backlog=backlog, coverage=coverage
+            )
         self._specs = {s.slug: s for s in self.specs}
         self._event_size = Counter(p.article_id for p in self.schedule)
         self._by_outlet: dict[str, list[Publication]] = {s.slug: [] for s in self.specs}
@@ -123,8 +135,9 @@ class NewsWeb:
         self._t0 = self.clock()
         self._whens = {slug: [self.when(p) for p in pubs] for slug, pubs in self._by_outlet.items()}
         for srv in self._servers:
-            t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1},
-                                 name=f"newsweb-{srv.spec.slug}", daemon=True)
+            t = threading.Thread(
+                target=srv.serve_forever, kwargs={"poll_interval": 0.1}, name=f"newsweb-{srv.spec.slug}", daemon=True
+            )
             t.start()
             self._threads.append(t)
         return self
@@ -195,8 +208,11 @@ class NewsWeb:
         for s in self.specs:
             base = self.base_url(s)
             feeds = tuple(FeedInfo(base + s.feed_path(c), c, s.feed_format, s.full_text) for c in s.categories)
-            out.append(OutletInfo(s.slug, s.name, base + "/", f"{s.ip}:{self.bound_port}", feeds,
-                                  s.categories, s.layout, s.date_style))
+            out.append(
+                OutletInfo(
+                    s.slug, s.name, base + "/", f"{s.ip}:{self.bound_port}", feeds, s.categories, s.layout, s.date_style
+                )
+            )
         return out
 
     def visible(self, slug: str, now: float | None = None) -> list[Publication]:
@@ -220,10 +236,19 @@ class NewsWeb:
 
     def record(self, pub: Publication) -> PublishedItem:
         return PublishedItem(
-            outlet=pub.outlet, url=self.url_of(pub), title=pub.title, lead=pub.lead, body=pub.body,
-            category=pub.category, published=self.published_at(pub), article_id=pub.article_id,
-            item_id=pub.item_id, image_url=self.image_url(pub), source_url=pub.article.source_url,
-            event=pub.article_id, version=pub.version,
+            outlet=pub.outlet,
+            url=self.url_of(pub),
+            title=pub.title,
+            lead=pub.lead,
+            body=pub.body,
+            category=pub.category,
+            published=self.published_at(pub),
+            article_id=pub.article_id,
+            item_id=pub.item_id,
+            image_url=self.image_url(pub),
+            source_url=pub.article.source_url,
+            event=pub.article_id,
+            version=pub.version,
         )
 
     def lead_items(self, slug: str, now: float | None = None) -> list[Publication]:
@@ -257,22 +282,30 @@ class NewsWeb:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="khabar newsweb",
-                                 description="Serve the offline Persian news web on loopback.")
+    ap = argparse.ArgumentParser(prog="khabar newsweb", description="Serve the offline Persian news web on loopback.")
     ap.add_argument("--seed", type=int, default=1, help="schedule seed (default 1)")
     ap.add_argument("--rate", type=float, default=6.0, help="new items per minute overall (default 6)")
     ap.add_argument("--port", type=int, default=8800, help="port of every outlet (default 8800; 0 = any free)")
     ap.add_argument("--backlog", type=int, default=20, help="items already published per outlet (default 20)")
     ap.add_argument("--quiet", action="store_true", help="do not print items as they are published")
-    ap.add_argument("--fault", action="append", default=[], metavar="SLUG=FAULT[,FAULT]",
-                    help="make an outlet misbehave, e.g. ava=slow:2,500@pages (repeatable); faults: " + ", ".join(FAULTS))
-    ap.add_argument("--outlets", type=int, default=None, help="generate this many outlets with bursty rates (see many.py)")
+    ap.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="SLUG=FAULT[,FAULT]",
+        help="make an outlet misbehave, e.g. ava=slow:2,500@pages (repeatable); faults: " + ", ".join(FAULTS),
+    )
+    ap.add_argument(
+        "--outlets", type=int, default=None, help="generate this many outlets with bursty rates (see many.py)"
+    )
     args = ap.parse_args(argv)
     try:
         faults = dict(parse_fault_option(option) for option in args.fault)
     except ValueError as exc:
         ap.error(str(exc))
-    web = NewsWeb(seed=args.seed, rate=args.rate, port=args.port, backlog=args.backlog, faults=faults, outlets=args.outlets)
+    web = NewsWeb(
+        seed=args.seed, rate=args.rate, port=args.port, backlog=args.backlog, faults=faults, outlets=args.outlets
+    )
     try:
         web.start()
     except OSError as exc:
@@ -284,8 +317,10 @@ def main(argv: list[str] | None = None) -> int:
             for f in o.feeds:
                 print(f"    {f.format:<4} {'full' if f.full_text else 'lead'}  {f.url}")
         total = len(web.schedule)
-        print(f"{len(web.published())} of {total} items published; {args.rate:g} new per minute. Ctrl-C to stop.",
-              flush=True)
+        print(
+            f"{len(web.published())} of {total} items published; {args.rate:g} new per minute. Ctrl-C to stop.",
+            flush=True,
+        )
         seen = len(web.published())
         while True:
             time.sleep(1.0)

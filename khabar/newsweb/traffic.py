@@ -31,7 +31,7 @@ class TrafficLog:
         self._lock = threading.Lock()
 
     @classmethod
-    def of(cls, traces: list[Trace]) -> "TrafficLog":
+    def of(cls, traces: list[Trace]) -> TrafficLog:
         """A log of recorded traces (e.g. read back from another process)."""
         log = cls()
         log._traces = list(traces)

@@ -58,15 +58,27 @@ async def system_resolve(host: str, port: int) -> list[str]:
 class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
     """Resolve once, check, connect to the checked address."""
 
-    def __init__(self, *, allow_private: bool = False, resolver: Resolver | None = None,
-                 is_allowed: AddressCheck | None = None, inner: httpcore.AsyncNetworkBackend | None = None):
+    def __init__(
+        self,
+        *,
+        allow_private: bool = False,
+        resolver: Resolver | None = None,
+        is_allowed: AddressCheck | None = None,
+        inner: httpcore.AsyncNetworkBackend | None = None,
+    ):
         self.allow_private = allow_private
         self.resolver = resolver or system_resolve
         self.is_allowed = is_allowed or is_public_address
         self.inner = inner or httpcore.AnyIOBackend()
 
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                          socket_options: typing.Iterable[typing.Any] | None = None) -> httpcore.AsyncNetworkStream:
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[typing.Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
         try:
             with anyio.fail_after(timeout):
                 addresses = await self.resolver(host, port)
@@ -83,24 +95,31 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
         error: Exception | None = None
         for ip in allowed:
             try:
-                return await self.inner.connect_tcp(ip, port, timeout=timeout, local_address=local_address,
-                                                    socket_options=socket_options)
+                return await self.inner.connect_tcp(
+                    ip, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
         assert error is not None
         raise error
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: typing.Iterable[typing.Any] | None = None) -> httpcore.AsyncNetworkStream:
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: typing.Iterable[typing.Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
         raise BlockedAddress("unix sockets are never crawled")
 
     async def sleep(self, seconds: float) -> None:
         await self.inner.sleep(seconds)
 
 
-def guarded_transport(*, allow_private: bool = False, resolver: Resolver | None = None,
-                      is_allowed: AddressCheck | None = None, limits: httpx.Limits | None = None,
-                      verify: ssl.SSLContext | bool = True) -> httpx.AsyncHTTPTransport:
+def guarded_transport(
+    *,
+    allow_private: bool = False,
+    resolver: Resolver | None = None,
+    is_allowed: AddressCheck | None = None,
+    limits: httpx.Limits | None = None,
+    verify: ssl.SSLContext | bool = True,
+) -> httpx.AsyncHTTPTransport:
     """An httpx transport whose every new connection goes through ``GuardedNetworkBackend``."""
     limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
     transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False, verify=verify)

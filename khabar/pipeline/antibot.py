@@ -14,7 +14,10 @@ from collections.abc import Mapping
 _TITLE = re.compile(rb"<title[^>]*>\s*([^<]{0,200}?)\s*</title>", re.I)
 # (wall, body pattern) that only a challenge page's code carries: trusted whatever the status.
 _CHALLENGE_CODE = (
-    ("Cloudflare challenge", re.compile(rb"/cdn-cgi/challenge-platform/|window\._cf_chl_opt|cf-browser-verification", re.I)),
+    (
+        "Cloudflare challenge",
+        re.compile(rb"/cdn-cgi/challenge-platform/|window\._cf_chl_opt|cf-browser-verification", re.I),
+    ),
     ("ArvanCloud challenge", re.compile(rb"__arcsjs|/cdn-cgi/arvan|arvancloud-challenge", re.I)),
 )
 # Words of a wall's page, trusted on an error status only (an article may mention them).

@@ -40,8 +40,23 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _WS_RE = re.compile(r"\s+")
-_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "form", "button", "input", "select",
-              "textarea", "svg", "object", "embed", "nav", "aside")
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "form",
+    "button",
+    "input",
+    "select",
+    "textarea",
+    "svg",
+    "object",
+    "embed",
+    "nav",
+    "aside",
+)
 
 # Inside a rule's body container, blocks with these classes are never article text.
 _BOILERPLATE_XPATH = "|".join(
@@ -86,8 +101,29 @@ def _clean_body(element, remove: Iterable[str]) -> None:
 
 
 _BLOCK_TAGS = {
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "table", "blockquote", "figure", "pre",
-    "section", "article", "header", "footer", "hr", "address", "details", "main",
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "blockquote",
+    "figure",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "hr",
+    "address",
+    "details",
+    "main",
 }
 _MAX_PREAMBLE_BLOCK = 150  # a kicker, dateline or breadcrumb before a repeated title is shorter than this
 
@@ -95,9 +131,7 @@ _MAX_PREAMBLE_BLOCK = 150  # a kicker, dateline or breadcrumb before a repeated 
 def _wrap_loose_text(root) -> None:
     """Put text and inline elements lying directly in ``root`` into <p> blocks."""
     children = [c for c in root if isinstance(c.tag, str)]
-    loose = (root.text or "").strip() or any(
-        c.tag not in _BLOCK_TAGS or (c.tail or "").strip() for c in children
-    )
+    loose = (root.text or "").strip() or any(c.tag not in _BLOCK_TAGS or (c.tail or "").strip() for c in children)
     if not loose:
         return
     text, root.text = root.text, None
@@ -152,7 +186,7 @@ def drop_leading_repeats(root, repeats: list[str]) -> None:
             continue
         if has_image or len(text) > _MAX_PREAMBLE_BLOCK:
             break
-    for block in blocks[:last + 1]:
+    for block in blocks[: last + 1]:
         block.drop_tree()
     # Empty blocks left at the top are just noise.
     for block in [c for c in root if isinstance(c.tag, str)]:

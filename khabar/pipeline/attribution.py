@@ -49,12 +49,48 @@ _PLACE_RE = re.compile(r"\s+(?:از|در)\s+")
 _ROLE_RE = re.compile(r"^(?:خبرنگار|گروه|سرویس|حوزه|دبیرخانه|میز|تحریریه)\s")
 _AGENCY_RE = re.compile(r"خبرگزاری\s")
 # Short names of outlets that follow a role («خبرنگار ورزشی فارس»), longest first.
-_OUTLETS = sorted((
-    "فارس", "ایسنا", "ایرنا", "مهر", "تسنیم", "ایلنا", "ایکنا", "شبستان", "رسا", "دانا", "برنا",
-    "باشگاه خبرنگاران جوان", "باشگاه خبرنگاران", "ورزش سه", "خبرآنلاین", "خبر آنلاین", "انتخاب",
-    "همشهری", "همشهری آنلاین", "جام جم", "ایران", "کیهان", "اطلاعات", "شرق", "اعتماد", "صدا و سیما",
-    "پانا", "میزان", "خانه ملت", "نسیم", "دفاع پرس", "صبا", "آنا", "ایبنا", "سینا", "حوزه",
-), key=len, reverse=True)
+_OUTLETS = sorted(
+    (
+        "فارس",
+        "ایسنا",
+        "ایرنا",
+        "مهر",
+        "تسنیم",
+        "ایلنا",
+        "ایکنا",
+        "شبستان",
+        "رسا",
+        "دانا",
+        "برنا",
+        "باشگاه خبرنگاران جوان",
+        "باشگاه خبرنگاران",
+        "ورزش سه",
+        "خبرآنلاین",
+        "خبر آنلاین",
+        "انتخاب",
+        "همشهری",
+        "همشهری آنلاین",
+        "جام جم",
+        "ایران",
+        "کیهان",
+        "اطلاعات",
+        "شرق",
+        "اعتماد",
+        "صدا و سیما",
+        "پانا",
+        "میزان",
+        "خانه ملت",
+        "نسیم",
+        "دفاع پرس",
+        "صبا",
+        "آنا",
+        "ایبنا",
+        "سینا",
+        "حوزه",
+    ),
+    key=len,
+    reverse=True,
+)
 _QUOTES = "\"'“”«»„‟‹›`()[]{}<>"
 _SOURCE_RE = re.compile(r"^[\s*•\-–—]*(?:منبع|منابع|سرچشمه|source)\s*[:：]\s*(?P<name>.+?)\s*$", re.I)
 _MAX_CREDIT = 160  # characters: a longer "credit" is a sentence, not a credit
@@ -73,10 +109,10 @@ def _outlet(name: str) -> str:
         return name
     m = _AGENCY_RE.search(folded)
     if m:
-        return name[m.start():]
+        return name[m.start() :]
     for outlet in _OUTLETS:
         if folded.endswith(" " + outlet):
-            return name[len(name) - len(outlet):]
+            return name[len(name) - len(outlet) :]
     return name
 
 
@@ -92,9 +128,9 @@ def _quoted_opening(text: str, folded: str, start: int, kind: Kind) -> Attributi
         return None
     close = _CLOSE_QUOTE[q.group("q")]
     end = folded.find(close, q.end())
-    if end < 0 or end - q.end() > 60 or "\n" in folded[q.end():end]:
+    if end < 0 or end - q.end() > 60 or "\n" in folded[q.end() : end]:
         return None
-    name = _clean(text[q.end():end])
+    name = _clean(text[q.end() : end])
     after = end + len(close)
     tail = _AFTER_QUOTE_RE.match(folded, after)
     if not name:
@@ -114,7 +150,7 @@ def _parse_rest(text: str, folded: str, start: int, kind: Kind, head: str) -> At
     sent_m = _SENTENCE_END_RE.search(folded, start)
     if not end_m or end_m.start() - start > _MAX_CREDIT or (sent_m and sent_m.start() < end_m.start()):
         return None
-    citing = [c for c in (_clean(p) for p in _CITING_RE.split(" " + text[start:end_m.start()])) if c]
+    citing = [c for c in (_clean(p) for p in _CITING_RE.split(" " + text[start : end_m.start()])) if c]
     return Attribution(reported_by=head, citing=citing, phrase=text[: end_m.end()].lstrip(), kind=kind)
 
 
@@ -134,20 +170,20 @@ def _parse_opening(text: str) -> Attribution | None:
     if sent_m and sent_m.start() < end_m.start():
         # a '.' before the comma is fine inside quotes/abbreviations only if short
         return None
-    body = text[start:end_m.start()]
-    body_folded = folded[start:end_m.start()]
+    body = text[start : end_m.start()]
+    body_folded = folded[start : end_m.start()]
     kind: Kind = "report" if "گزارش" in m.group("verb") else "quote"
     parts: list[str] = []
     pos = 0
     for cm in _CITING_RE.finditer(body_folded):
-        parts.append(body[pos:cm.start()])
+        parts.append(body[pos : cm.start()])
         pos = cm.end()
     parts.append(body[pos:])
     head = parts[0]
     place = ""
     pm = _PLACE_RE.search(head.translate(_FOLD)) if kind == "report" else None
     if pm and pm.start() > 0:
-        head, place = head[: pm.start()], head[pm.end():]
+        head, place = head[: pm.start()], head[pm.end() :]
     reported_by = _clean(_outlet(_clean(head)))
     citing = [c for c in (_clean(p) for p in parts[1:]) if c]
     if not reported_by:

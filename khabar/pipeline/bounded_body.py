@@ -64,8 +64,9 @@ class _Inflater:
         return bytes(out)
 
 
-async def read_bounded(raw_chunks: AsyncIterator[bytes], content_encoding: str, max_bytes: int,
-                       truncate: bool = False) -> bytes:
+async def read_bounded(
+    raw_chunks: AsyncIterator[bytes], content_encoding: str, max_bytes: int, truncate: bool = False
+) -> bytes:
     """The decoded body, or ``BodyTooLarge`` as soon as it would exceed ``max_bytes``.
 
     With ``truncate`` the first ``max_bytes`` are returned instead (reading stops there).

@@ -23,7 +23,9 @@ from khabar.pipeline.persian import normalize_display, prepare_html, prepare_tex
 from khabar.pipeline.records import ArticleRecord, FeedItem, FeedRefresh
 from khabar.pipeline.sanitize import html_to_text, sanitize_html, text_to_html
 
-FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 # Content types that are never a feed: not downloaded when a feed URL answers with one.
@@ -67,7 +69,9 @@ def may_be_feed_type(content_type: str) -> bool:
 def canonical_url(url: str) -> str:
     """The article's URL without fragment and tracking parameters."""
     parts = urlsplit(url.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith(_TRACKING_PARAMS)]
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith(_TRACKING_PARAMS)
+    ]
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), ""))
 
 
@@ -96,8 +100,9 @@ async def fetch_feeds(fetcher: Fetcher, feeds: list[FeedRequest]) -> list[FeedRe
 
 async def fetch_feed(fetcher: Fetcher, feed: FeedRequest) -> FeedRefresh:
     refresh = FeedRefresh(feed_url=feed.url, etag=feed.etag, last_modified=feed.last_modified)
-    fetched = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT,
-                                  accept_type=may_be_feed_type)
+    fetched = await fetcher.fetch(
+        feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT, accept_type=may_be_feed_type
+    )
     refresh.fetch = fetched
     if fetched.not_modified:
         refresh.not_modified = True  # nothing changed: no parsing, no pages
@@ -109,7 +114,9 @@ async def fetch_feed(fetcher: Fetcher, feed: FeedRequest) -> FeedRefresh:
         return refresh
     refresh.etag = fetched.headers.get("etag", "")
     refresh.last_modified = fetched.headers.get("last-modified", "")
-    refresh.parsed = await asyncio.to_thread(parse_feed, fetched.content, fetched.final_url or feed.url, fetched.headers)
+    refresh.parsed = await asyncio.to_thread(
+        parse_feed, fetched.content, fetched.final_url or feed.url, fetched.headers
+    )
     if refresh.parsed.error:
         refresh.error, refresh.error_kind = refresh.parsed.error, "parse"
     elif refresh.parsed.warning:
@@ -139,7 +146,9 @@ async def build_records(fetcher: Fetcher, refresh: FeedRefresh, items: list[Feed
     return refresh
 
 
-async def build_record(fetcher: Fetcher, item: FeedItem, now: datetime | None = None) -> tuple[ArticleRecord | None, str | None]:
+async def build_record(
+    fetcher: Fetcher, item: FeedItem, now: datetime | None = None
+) -> tuple[ArticleRecord | None, str | None]:
     """One item to one record. Returns (record or None to retry later, problem or None)."""
     now = now or datetime.now(timezone.utc)
     summary_text = html_to_text(item.summary_html)
@@ -151,7 +160,9 @@ async def build_record(fetcher: Fetcher, item: FeedItem, now: datetime | None = 
         lead = summary_text
     else:
         fetched = await fetcher.fetch(item.url, accept=PAGE_ACCEPT, accept_type=is_html_type)
-        transient = fetched.error_kind in TRANSIENT_ERRORS or fetched.status in TRANSIENT_STATUSES or fetched.retry_after
+        transient = (
+            fetched.error_kind in TRANSIENT_ERRORS or fetched.status in TRANSIENT_STATUSES or fetched.retry_after
+        )
         if fetched.error and transient:
             return None, f"page not fetched, will retry: {fetched.error}"
         if fetched.error_kind == "content_type":
@@ -159,7 +170,9 @@ async def build_record(fetcher: Fetcher, item: FeedItem, now: datetime | None = 
         elif fetched.error:
             problem = f"page not fetched: {fetched.error}"
         else:
-            page = await asyncio.to_thread(extract_article, fetched.content, fetched.final_url or item.url, headers=fetched.headers)
+            page = await asyncio.to_thread(
+                extract_article, fetched.content, fetched.final_url or item.url, headers=fetched.headers
+            )
             if not page.text:
                 problem = "no article text found on the page; the feed's summary is kept"
         if page is not None and page.text:
@@ -174,7 +187,7 @@ async def build_record(fetcher: Fetcher, item: FeedItem, now: datetime | None = 
     body_text = prepare_text(body_text)
     if lead and body_text.startswith(lead):
         # The lead is shown on its own; do not repeat it as the body's first paragraph.
-        rest = body_text[len(lead):].lstrip()
+        rest = body_text[len(lead) :].lstrip()
         body_text = rest or body_text
     if not lead:
         lead = body_text.split("\n")[0][:600]

@@ -29,8 +29,18 @@ __all__ = [
 ]
 
 JALALI_MONTHS = (
-    "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
-    "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند",
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
 )
 # Spellings seen in the wild (after ي/ك -> ی/ک), mapped to the month number.
 _MONTH_SPELLINGS = {name: i + 1 for i, name in enumerate(JALALI_MONTHS)}
@@ -100,9 +110,9 @@ def _time_parts(match: re.Match) -> tuple[int, int, int] | None:
 
 def _nearby_time(text: str, start: int, end: int) -> tuple[int, int, int] | None:
     """The time printed right after (or else right before) the date at text[start:end]."""
-    after = text[end:end + _WINDOW]
+    after = text[end : end + _WINDOW]
     for m in _TIME_RE.finditer(after):
-        if _GAP_AFTER_RE.match(after[:m.start()]):
+        if _GAP_AFTER_RE.match(after[: m.start()]):
             parts = _time_parts(m)
             if parts:
                 return parts
@@ -112,7 +122,7 @@ def _nearby_time(text: str, start: int, end: int) -> tuple[int, int, int] | None
     candidates = list(_TIME_RE.finditer(before))
     if candidates:
         m = candidates[-1]
-        if _GAP_BEFORE_RE.match(before[m.end():]):
+        if _GAP_BEFORE_RE.match(before[m.end() :]):
             return _time_parts(m)
     return None
 

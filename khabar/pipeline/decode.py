@@ -11,8 +11,6 @@ import codecs
 import re
 from collections.abc import Mapping
 
-import charset_normalizer
-
 __all__ = ["BINARY_MAGIC", "decode_html"]
 
 _BOMS = (
@@ -29,8 +27,23 @@ _META_CHARSET_RE = re.compile(
 # Labels that servers send by default whatever the page really is: never trusted
 # for bytes that are not plain ASCII.
 _DEFAULT_LABELS = {"ascii", "latin_1", "iso8859-1", "cp1252"}
-BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"BZh", b"\x00\x00\x01\x00",
-                 b"RIFF", b"OggS", b"ID3", b"\x7fELF", b"MZ", b"\xd0\xcf\x11\xe0", b"7z\xbc\xaf")
+BINARY_MAGIC = (
+    b"%PDF",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"BZh",
+    b"\x00\x00\x01\x00",
+    b"RIFF",
+    b"OggS",
+    b"ID3",
+    b"\x7fELF",
+    b"MZ",
+    b"\xd0\xcf\x11\xe0",
+    b"7z\xbc\xaf",
+)
 
 
 def _codec_name(label: str | bytes | None) -> str | None:
@@ -96,9 +109,7 @@ def _detect(content: bytes) -> str:
     arabic = content.decode("cp1256", errors="replace")
     arabic_share = _arabic_share(arabic[:100_000])
     if arabic_share >= 0.8 and (
-        text is None
-        or _arabic_share(text[:100_000]) < arabic_share
-        or text.count("\ufffd") > arabic.count("\ufffd")
+        text is None or _arabic_share(text[:100_000]) < arabic_share or text.count("\ufffd") > arabic.count("\ufffd")
     ):
         return arabic
     return text if text is not None else content.decode("utf-8", errors="replace")
@@ -121,7 +132,7 @@ def decode_html(content: bytes, headers: Mapping[str, str] | None = None) -> str
         return content
     for bom, encoding in _BOMS:
         if content.startswith(bom):
-            return content[len(bom):].decode(encoding, errors="replace")
+            return content[len(bom) :].decode(encoding, errors="replace")
     if content.isascii():
         return content.decode("ascii")
     if _is_utf8(content):

@@ -88,10 +88,13 @@ TRAFILATURA_OPTIONS = {
 MAX_INPUT_BYTES = 8 * 1024 * 1024  # larger pages are cut (no news article is this big)
 
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_MARKUP_RE = re.compile(r"<\s*(?:!doctype|html|head|body|meta|title|div|p|article|main|section|span|a|h[1-6]|table|br)\b", re.I)
+_MARKUP_RE = re.compile(
+    r"<\s*(?:!doctype|html|head|body|meta|title|div|p|article|main|section|span|a|h[1-6]|table|br)\b", re.I
+)
 
 
 # --------------------------------------------------------------------------- decoding glue
+
 
 def _looks_binary(content: bytes) -> bool:
     head = content[:2048].lstrip()
@@ -255,7 +258,9 @@ def _extract(html: str | bytes, url: str, headers: Mapping[str, str] | None) -> 
     own = {u for u in [url, base] + [absolute_url(str(a), base) for a in addresses] if u}
     candidates = [first_text(tree, [expression]) for expression in rule.image]
     candidates += [getattr(doc, "image", "") or ""]
-    candidates += meta_values(tree, "og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
+    candidates += meta_values(
+        tree, "og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"
+    )
     for obj in json_ld_articles(tree):
         image = obj.get("image")
         if isinstance(image, dict):
@@ -273,12 +278,16 @@ def _extract(html: str | bytes, url: str, headers: Mapping[str, str] | None) -> 
             break
 
     # Author, categories, tags, language
-    page.author = normalize_display(first_text(tree, rule.author) or restore_zwnj(getattr(doc, "author", "") or "", sources))
+    page.author = normalize_display(
+        first_text(tree, rule.author) or restore_zwnj(getattr(doc, "author", "") or "", sources)
+    )
     categories = all_texts(tree, rule.categories)
     if not categories:
         categories = unique(p for c in (getattr(doc, "categories", None) or []) for p in LIST_SPLIT_RE.split(c))
     if not categories:
-        categories = unique(p for v in meta_values(tree, "article:section", "og:article:section") for p in LIST_SPLIT_RE.split(v))
+        categories = unique(
+            p for v in meta_values(tree, "article:section", "og:article:section") for p in LIST_SPLIT_RE.split(v)
+        )
     page.categories = categories
     tags = all_texts(tree, rule.tags)
     if not tags:

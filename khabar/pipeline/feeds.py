@@ -24,7 +24,6 @@ from khabar.pipeline.decode import decode_html
 from khabar.pipeline.records import FeedItem, ParsedFeed
 from khabar.pipeline.sanitize import html_to_text
 
-
 # feedparser flags these although the document itself is fine.
 _HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
@@ -53,7 +52,9 @@ def _entry_datetime(entry) -> datetime | None:
 
 def _entry_image(entry) -> str:
     for media in entry.get("media_content", []) or []:
-        if media.get("url") and (media.get("medium") == "image" or "image" in media.get("type", "") or not media.get("type")):
+        if media.get("url") and (
+            media.get("medium") == "image" or "image" in media.get("type", "") or not media.get("type")
+        ):
             return media["url"]
     for thumb in entry.get("media_thumbnail", []) or []:
         if thumb.get("url"):
@@ -92,7 +93,9 @@ def parse_feed(content: bytes | str, url: str = "", headers: dict[str, str] | No
     response_headers.setdefault("content-location", url)
     try:
         document, response_headers = utf8_document(content, response_headers)
-        parsed = feedparser.parse(document, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=True)
+        parsed = feedparser.parse(
+            document, response_headers=response_headers, sanitize_html=False, resolve_relative_uris=True
+        )
     except Exception as exc:  # feedparser is robust, but a parser must never take the crawl down
         result.error = f"feed could not be parsed: {type(exc).__name__}: {exc}"
         return result
@@ -150,4 +153,3 @@ def parse_feed(content: bytes | str, url: str = "", headers: dict[str, str] | No
     if not result.items:
         result.warning = f"nothing to collect: none of the feed's {len(parsed.entries)} entries has a link and a title"
     return result
-

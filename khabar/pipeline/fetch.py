@@ -32,10 +32,23 @@ import httpx
 
 from khabar.pipeline.address_guard import AddressCheck, BlockedAddress, DNSLookupFailed, Resolver, guarded_transport
 from khabar.pipeline.antibot import detect_wall
-from khabar.pipeline.bounded_body import ACCEPT_ENCODING, BadCompression, BodyTooLarge, UnsupportedEncoding, read_bounded
+from khabar.pipeline.bounded_body import (
+    ACCEPT_ENCODING,
+    BadCompression,
+    BodyTooLarge,
+    UnsupportedEncoding,
+    read_bounded,
+)
 from khabar.pipeline.politeness import HostPaused, LocalPoliteness, Politeness, retry_after_seconds
 from khabar.pipeline.records import FetchResult
-from khabar.pipeline.robots import MAX_ROBOTS_BYTES, MemoryRobotsCache, RobotsCache, RobotsRecord, RobotsRules, RobotsVerdict
+from khabar.pipeline.robots import (
+    MAX_ROBOTS_BYTES,
+    MemoryRobotsCache,
+    RobotsCache,
+    RobotsRecord,
+    RobotsRules,
+    RobotsVerdict,
+)
 
 DEFAULT_USER_AGENT = "KhabarBot/0.1 (+https://github.com/khabar-news/khabar; Persian news aggregator)"
 MAX_HOST_PAUSE = 3600.0  # a Retry-After longer than this pauses the feed, not the whole host
@@ -111,9 +124,16 @@ def classify_error(exc: BaseException, policy: FetchPolicy) -> tuple[str, str]:
 class Fetcher:
     """One shared httpx client with robots.txt, politeness and address checks. Use as ``async with``."""
 
-    def __init__(self, policy: FetchPolicy | None = None, *, politeness: Politeness | None = None,
-                 robots_cache: RobotsCache | None = None, resolver: Resolver | None = None,
-                 is_allowed: AddressCheck | None = None, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        policy: FetchPolicy | None = None,
+        *,
+        politeness: Politeness | None = None,
+        robots_cache: RobotsCache | None = None,
+        resolver: Resolver | None = None,
+        is_allowed: AddressCheck | None = None,
+        clock: Callable[[], float] = time.time,
+    ):
         self.policy = policy or FetchPolicy()
         self.politeness = politeness or LocalPoliteness(self.policy.per_host, self.policy.min_gap)
         self.robots_cache = robots_cache or MemoryRobotsCache()
@@ -125,14 +145,16 @@ class Fetcher:
         self._robots_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._client: httpx.AsyncClient | None = None
 
-    async def __aenter__(self) -> "Fetcher":
+    async def __aenter__(self) -> Fetcher:
         p = self.policy
         self._client = httpx.AsyncClient(
             headers={"User-Agent": p.user_agent, "Accept-Language": "fa,en;q=0.5", "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(p.timeout, connect=p.connect, pool=None),
             follow_redirects=False,
             transport=guarded_transport(
-                allow_private=p.allow_private, resolver=self._resolver, is_allowed=self._is_allowed,
+                allow_private=p.allow_private,
+                resolver=self._resolver,
+                is_allowed=self._is_allowed,
                 limits=httpx.Limits(max_connections=512, max_keepalive_connections=128, keepalive_expiry=30),
             ),
             trust_env=False,
@@ -144,9 +166,17 @@ class Fetcher:
             await self._client.aclose()
             self._client = None
 
-    async def fetch(self, url: str, *, etag: str = "", last_modified: str = "", accept: str = "*/*",
-                    accept_type: Callable[[str], bool] | None = None, max_bytes: int | None = None,
-                    check_robots: bool = True) -> FetchResult:
+    async def fetch(
+        self,
+        url: str,
+        *,
+        etag: str = "",
+        last_modified: str = "",
+        accept: str = "*/*",
+        accept_type: Callable[[str], bool] | None = None,
+        max_bytes: int | None = None,
+        check_robots: bool = True,
+    ) -> FetchResult:
         """GET ``url``. ``accept_type(content_type)`` False: the body is not read (``content_type`` error)."""
         result = FetchResult(url=url, final_url=url)
         headers = {"Accept": accept}
@@ -155,8 +185,14 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         try:
-            await self._follow(url, headers, result, accept_type, max_bytes or self.policy.max_bytes,
-                               check_robots and self.policy.obey_robots)
+            await self._follow(
+                url,
+                headers,
+                result,
+                accept_type,
+                max_bytes or self.policy.max_bytes,
+                check_robots and self.policy.obey_robots,
+            )
         except Exception as exc:  # every failure becomes a readable result
             result.error, result.error_kind = classify_error(exc, self.policy)
             result.content = b""
@@ -186,8 +222,9 @@ class Fetcher:
             return rules
 
     async def _download_robots(self, origin: str) -> RobotsRecord:
-        fetched = await self.fetch(origin + "/robots.txt", accept="text/plain, */*;q=0.5", max_bytes=MAX_ROBOTS_BYTES,
-                                   check_robots=False)
+        fetched = await self.fetch(
+            origin + "/robots.txt", accept="text/plain, */*;q=0.5", max_bytes=MAX_ROBOTS_BYTES, check_robots=False
+        )
         now = self.clock()
         if fetched.error_kind == "too_large":
             return RobotsRecord(200, "", now)  # Google reads the first 500 KiB; we read none and allow
@@ -198,8 +235,15 @@ class Fetcher:
         return RobotsRecord(fetched.status, fetched.content.decode("utf-8", errors="replace"), now)
 
     # -- requests ------------------------------------------------------------------
-    async def _follow(self, url: str, headers: dict[str, str], result: FetchResult,
-                      accept_type: Callable[[str], bool] | None, max_bytes: int, check_robots: bool) -> None:
+    async def _follow(
+        self,
+        url: str,
+        headers: dict[str, str],
+        result: FetchResult,
+        accept_type: Callable[[str], bool] | None,
+        max_bytes: int,
+        check_robots: bool,
+    ) -> None:
         assert self._client is not None, "use Fetcher inside 'async with'"
         seen: set[str] = set()
         for _hop in range(self.policy.max_redirects + 1):
@@ -217,32 +261,49 @@ class Fetcher:
                     result.error, result.error_kind = verdict.reason, verdict.error_kind
                     return
                 crawl_delay = verdict.crawl_delay
-            next_url = await self._one_request(url, parts.netloc.lower(), headers, result, accept_type, max_bytes, crawl_delay)
+            next_url = await self._one_request(
+                url, parts.netloc.lower(), headers, result, accept_type, max_bytes, crawl_delay
+            )
             if next_url is None:
                 return
             url = next_url
         raise httpx.TooManyRedirects(f"more than {self.policy.max_redirects} redirects")
 
-    async def _one_request(self, url: str, host: str, headers: dict[str, str], result: FetchResult,
-                           accept_type: Callable[[str], bool] | None, max_bytes: int, crawl_delay: float) -> str | None:
+    async def _one_request(
+        self,
+        url: str,
+        host: str,
+        headers: dict[str, str],
+        result: FetchResult,
+        accept_type: Callable[[str], bool] | None,
+        max_bytes: int,
+        crawl_delay: float,
+    ) -> str | None:
         async with self._gates[host]:
             result.waited += await self.politeness.acquire(host, min_gap=crawl_delay)
             started, sent_at = time.monotonic(), time.time()
             pause = 0.0
             try:
-                next_url = await asyncio.wait_for(self._exchange(url, headers, result, accept_type, max_bytes),
-                                                  self.policy.total)
+                next_url = await asyncio.wait_for(
+                    self._exchange(url, headers, result, accept_type, max_bytes), self.policy.total
+                )
                 if result.retry_after:
                     pause = min(result.retry_after, MAX_HOST_PAUSE)
                 return next_url
-            except asyncio.TimeoutError as exc:
+            except TimeoutError as exc:
                 raise TotalTimeout() from exc
             finally:
                 result.elapsed += time.monotonic() - started
                 await self.politeness.release(host, pause=pause, sent_at=sent_at)
 
-    async def _exchange(self, url: str, headers: dict[str, str], result: FetchResult,
-                        accept_type: Callable[[str], bool] | None, max_bytes: int) -> str | None:
+    async def _exchange(
+        self,
+        url: str,
+        headers: dict[str, str],
+        result: FetchResult,
+        accept_type: Callable[[str], bool] | None,
+        max_bytes: int,
+    ) -> str | None:
         """One GET; returns the next URL for a redirect, else None with ``result`` filled."""
         assert self._client is not None
         async with self._client.stream("GET", url, headers=headers) as response:
@@ -268,7 +329,10 @@ class Fetcher:
                     result.error, result.error_kind = reason + wait, "http"
                 return None
             if accept_type is not None and not accept_type(result.content_type):
-                result.error, result.error_kind = f"not fetched: content type {result.content_type or 'unknown'}", "content_type"
+                result.error, result.error_kind = (
+                    f"not fetched: content type {result.content_type or 'unknown'}",
+                    "content_type",
+                )
                 return None
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes and not encoding:
@@ -277,7 +341,10 @@ class Fetcher:
             if result.content_type in _HTML_LIKE:
                 wall = detect_wall(response.status_code, result.headers, body[:_WALL_SNIFF_BYTES])
                 if wall:
-                    result.error, result.error_kind = f"blocked by an anti-bot wall ({wall}; HTTP {response.status_code})", "antibot"
+                    result.error, result.error_kind = (
+                        f"blocked by an anti-bot wall ({wall}; HTTP {response.status_code})",
+                        "antibot",
+                    )
                     return None
             result.content = body
             return None

@@ -19,8 +19,15 @@ SLOW_AFTER = 5.0  # seconds for one answer
 STATUSES = ("new", "ok", "slow", "failing", "paused", "disabled")
 
 
-def feed_status(*, active: bool, paused: bool, error_streak: int, last_success_at: datetime | None,
-                last_fetch_seconds: float | None, slow_after: float = SLOW_AFTER) -> str:
+def feed_status(
+    *,
+    active: bool,
+    paused: bool,
+    error_streak: int,
+    last_success_at: datetime | None,
+    last_fetch_seconds: float | None,
+    slow_after: float = SLOW_AFTER,
+) -> str:
     if not active:
         return "disabled"
     if paused:

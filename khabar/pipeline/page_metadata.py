@@ -87,6 +87,7 @@ def page_strings(tree) -> list[str]:
 
 # --------------------------------------------------------------------------- XPath values
 
+
 def xpath_values(tree, expression: str) -> list:
     """Result of ``expression`` as a list; empty (and a warning) when the XPath is bad."""
     try:
@@ -145,6 +146,7 @@ def unique(values: Iterable[str]) -> list[str]:
 
 # --------------------------------------------------------------------------- <meta>, JSON-LD, links
 
+
 def meta_values(tree, *keys: str) -> list[str]:
     """<meta> values by property/name/itemprop (content= or value=), in the order of ``keys``."""
     found = []
@@ -152,7 +154,11 @@ def meta_values(tree, *keys: str) -> list[str]:
         key = key.lower()
         for meta in tree.iter("meta"):
             attrs = {k.lower(): v for k, v in meta.attrib.items() if isinstance(k, str)}
-            names = {attrs.get("property", "").lower(), attrs.get("name", "").lower(), attrs.get("itemprop", "").lower()}
+            names = {
+                attrs.get("property", "").lower(),
+                attrs.get("name", "").lower(),
+                attrs.get("itemprop", "").lower(),
+            }
             if key in names:
                 value = squash(attrs.get("content") or attrs.get("value") or "")
                 if value:
@@ -206,8 +212,11 @@ def absolute_url(link: str, base: str) -> str:
 def detect_language(tree, doc_language: str | None, text: str) -> str:
     """Language code from the page's declarations, else guessed from the script of ``text``."""
     candidates = [tree.get("lang") or "", tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""]
-    candidates += [m.get("content", "") for m in tree.xpath("//meta[@http-equiv]")
-                   if m.get("http-equiv", "").lower() == "content-language"]
+    candidates += [
+        m.get("content", "")
+        for m in tree.xpath("//meta[@http-equiv]")
+        if m.get("http-equiv", "").lower() == "content-language"
+    ]
     candidates += meta_values(tree, "language", "dc.language", "og:locale", "inLanguage")
     candidates.append(doc_language or "")
     for candidate in candidates:
@@ -247,8 +256,18 @@ def structured_date(tree) -> datetime | None:
             parsed = parse_persian_datetime(value)
             if parsed:
                 return parsed
-    for value in meta_values(tree, "article:published_time", "og:article:published_time", "datePublished",
-                             "pubdate", "publishdate", "publish-date", "dc.date.issued", "dc.date", "sailthru.date"):
+    for value in meta_values(
+        tree,
+        "article:published_time",
+        "og:article:published_time",
+        "datePublished",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "dc.date.issued",
+        "dc.date",
+        "sailthru.date",
+    ):
         parsed = parse_persian_datetime(value)
         if parsed:
             return parsed

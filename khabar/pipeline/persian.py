@@ -21,11 +21,13 @@ import unicodedata
 ZWNJ = "\u200c"
 
 # Arabic letter forms that Persian writes differently.
-_LETTERS = str.maketrans({
-    "\u064a": "\u06cc",  # ي -> ی
-    "\u0649": "\u06cc",  # ى -> ی
-    "\u0643": "\u06a9",  # ك -> ک
-})
+_LETTERS = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # ي -> ی
+        "\u0649": "\u06cc",  # ى -> ی
+        "\u0643": "\u06a9",  # ك -> ک
+    }
+)
 _PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 _TO_PERSIAN_DIGITS = str.maketrans("0123456789٠١٢٣٤٥٦٧٨٩", _PERSIAN_DIGITS * 2)
 _TO_LATIN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)
@@ -73,7 +75,7 @@ def _fix_spacing(text: str) -> str:
     """Apply the spacing rules outside URLs and e-mail addresses."""
     pieces, last = [], 0
     for match in _URL_RE.finditer(text):
-        pieces.append(_apply_spacing(text[last:match.start()]))
+        pieces.append(_apply_spacing(text[last : match.start()]))
         pieces.append(match.group(0))
         last = match.end()
     pieces.append(_apply_spacing(text[last:]))
@@ -103,7 +105,7 @@ def display_digits(text: str) -> str:
         return ""
     pieces, last = [], 0
     for match in _URL_RE.finditer(text):
-        pieces.append(_DIGIT_RUN_RE.sub(lambda m: m.group(0).translate(_TO_PERSIAN_DIGITS), text[last:match.start()]))
+        pieces.append(_DIGIT_RUN_RE.sub(lambda m: m.group(0).translate(_TO_PERSIAN_DIGITS), text[last : match.start()]))
         pieces.append(match.group(0))
         last = match.end()
     pieces.append(_DIGIT_RUN_RE.sub(lambda m: m.group(0).translate(_TO_PERSIAN_DIGITS), text[last:]))
@@ -131,5 +133,5 @@ def prepare_html(fragment: str) -> str:
         core = piece.strip()
         if core:
             start = piece.index(core[0])
-            pieces[index] = piece[:start] + prepare_text(core) + piece[start + len(core):]
+            pieces[index] = piece[:start] + prepare_text(core) + piece[start + len(core) :]
     return "".join(pieces)

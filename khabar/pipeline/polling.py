@@ -79,8 +79,15 @@ def publishing_rate(item_times: list[datetime], now: datetime, window: timedelta
     return PublishingRate(max(estimate, float(last_hour)), long_run, this_hour, last_hour, len(times), hours)
 
 
-def next_poll(item_times: list[datetime], now: datetime, *, feeds_on_host: int = 1, fixed_interval: float = 0,
-              scale: float | None = None, rng: random.Random | None = None) -> PollPlan:
+def next_poll(
+    item_times: list[datetime],
+    now: datetime,
+    *,
+    feeds_on_host: int = 1,
+    fixed_interval: float = 0,
+    scale: float | None = None,
+    rng: random.Random | None = None,
+) -> PollPlan:
     """Seconds until the next check of a feed that was just checked successfully, and why.
 
     ``scale`` (default ``SQRT_CONSTANT``; setting ``KHABAR_POLL_SCALE``) is the interval of a feed
@@ -114,8 +121,9 @@ def outlet_is_active(new_item_times: list[datetime], now: datetime) -> bool:
     return any(0 <= (now - t).total_seconds() <= FRESH_ITEM for t in new_item_times)
 
 
-def next_retry(error_streak: int, *, error_kind: str = "", retry_after: float | None = None,
-               rng: random.Random | None = None) -> PollPlan:
+def next_retry(
+    error_streak: int, *, error_kind: str = "", retry_after: float | None = None, rng: random.Random | None = None
+) -> PollPlan:
     """Seconds until the next try after the ``error_streak``-th error in a row, and why."""
     rng = rng or random.Random()
     ceiling = min(MAX_BACKOFF, BACKOFF_BASE * 2 ** min(max(error_streak, 1) - 1, 20))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-
 # What went wrong, in classes an operator can act on (``FetchResult.error_kind``, ``Feed.error_kind``).
 ERROR_KINDS = {
     "dns": "DNS lookup failed",

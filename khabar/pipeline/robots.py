@@ -99,10 +99,17 @@ class RobotsRules:
     def verdict(self, url: str) -> RobotsVerdict:
         if not self.record.reachable:
             if self.record.status == 0:  # the host was not reached: that failure is the answer
-                return RobotsVerdict(False, self.record.error or "host not reached", self.record.error_kind or "connect")
+                return RobotsVerdict(
+                    False, self.record.error or "host not reached", self.record.error_kind or "connect"
+                )
             why = self.record.error or f"HTTP {self.record.status}"
-            return RobotsVerdict(False, f"{self.origin}/robots.txt answered {why}; not crawling the host until it can be read",
-                                 self.record.error_kind or "http")
+            return RobotsVerdict(
+                False,
+                f"{self.origin}/robots.txt answered {why}; not crawling the host until it can be read",
+                self.record.error_kind or "http",
+            )
         if self._parser is not None and not self._parser.can_fetch(url, self.token):
-            return RobotsVerdict(False, f"disallowed by {self.origin}/robots.txt for {self.token}", "robots", self.crawl_delay)
+            return RobotsVerdict(
+                False, f"disallowed by {self.origin}/robots.txt for {self.token}", "robots", self.crawl_delay
+            )
         return RobotsVerdict(True, crawl_delay=self.crawl_delay)

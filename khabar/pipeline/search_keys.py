@@ -38,21 +38,40 @@ ZWNJ = "\u200c"
 # Every non-spacing / enclosing mark of the BMP is dropped after NFKD, plus kashida
 # and the ZWJ / bidi controls; ZWNJ is kept until words are joined.
 _DROP = {cp: None for cp in range(0x10000) if unicodedata.category(chr(cp)) in ("Mn", "Me")}
-_DROP.update({cp: None for cp in (0x0640, 0x200B, 0x200D, 0x200E, 0x200F, 0xFEFF, 0x00AD, 0x0621)})
-_DROP.update({cp: None for cp in range(0x202A, 0x202F)})
-_DROP.update({cp: None for cp in range(0x2066, 0x206A)})
-_FOLD = str.maketrans({
-    **_DROP,
-    "\u064a": "ی", "\u0649": "ی", "\u0626": "ی", "\u06d0": "ی", "\u06cd": "ی", "\u06d2": "ی",
-    "\u0643": "ک", "\u06aa": "ک",
-    "\u0629": "ه", "\u06c0": "ه", "\u06d5": "ه", "\u06be": "ه", "\u06c1": "ه", "\u06c2": "ه", "\u06c3": "ه",
-    "\u0623": "ا", "\u0625": "ا", "\u0622": "ا", "\u0671": "ا", "\u0672": "ا", "\u0673": "ا",
-    "\u0624": "و",
-    **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
-    **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
-    "\u066b": ".",  # Arabic decimal separator
-    "\u066c": ",",  # Arabic thousands separator
-})
+_DROP.update(dict.fromkeys((1600, 8203, 8205, 8206, 8207, 65279, 173, 1569)))
+_DROP.update(dict.fromkeys(range(8234, 8239)))
+_DROP.update(dict.fromkeys(range(8294, 8298)))
+_FOLD = str.maketrans(
+    {
+        **_DROP,
+        "\u064a": "ی",
+        "\u0649": "ی",
+        "\u0626": "ی",
+        "\u06d0": "ی",
+        "\u06cd": "ی",
+        "\u06d2": "ی",
+        "\u0643": "ک",
+        "\u06aa": "ک",
+        "\u0629": "ه",
+        "\u06c0": "ه",
+        "\u06d5": "ه",
+        "\u06be": "ه",
+        "\u06c1": "ه",
+        "\u06c2": "ه",
+        "\u06c3": "ه",
+        "\u0623": "ا",
+        "\u0625": "ا",
+        "\u0622": "ا",
+        "\u0671": "ا",
+        "\u0672": "ا",
+        "\u0673": "ا",
+        "\u0624": "و",
+        **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
+        **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
+        "\u066b": ".",  # Arabic decimal separator
+        "\u066c": ",",  # Arabic thousands separator
+    }
+)
 _NUMBER = r"\d+(?:[.,]\d+)+"
 _TOKEN_RE = re.compile(f"({_NUMBER})|((?:[^\\W_]|{ZWNJ})+)")
 _THOUSANDS_RE = re.compile(r"^\d{1,3}(?:,\d{3})+$")
@@ -62,22 +81,58 @@ _DIGIT_SPLIT_RE = re.compile(f"(?<=\\d)(?=[{_ARABIC_LETTER}])|(?<=[{_ARABIC_LETT
 _PERSIAN_RE = re.compile(f"[{_ARABIC_LETTER}]")
 
 # Written apart from their word by some writers: joined to the previous word.
-_SUFFIXES = frozenset((
-    "ها", "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان", "هاست",
-    "تر", "تری", "ترین", "ترینها", "ترینهای",
-    "ای", "ام", "اند", "اید", "ایم",
-))
+_SUFFIXES = frozenset(
+    (
+        "ها",
+        "های",
+        "هایی",
+        "هایم",
+        "هایت",
+        "هایش",
+        "هایمان",
+        "هایتان",
+        "هایشان",
+        "هاست",
+        "تر",
+        "تری",
+        "ترین",
+        "ترینها",
+        "ترینهای",
+        "ای",
+        "ام",
+        "اند",
+        "اید",
+        "ایم",
+    )
+)
 _PREFIXES = frozenset(("می", "نمی"))
 _PLURALS = ("هایشان", "هایتان", "هایمان", "هایش", "هایت", "هایم", "هایی", "های", "هاست", "ها")
 # Words that end like a plural but are not one.
-_NOT_PLURAL = frozenset((
-    "انتها", "اژدها", "تنها", "تنهایی", "نهایی", "رهایی", "گواها", "بها", "رها",
-    "نمایان", "شایان", "امارات", "ملاقات", "سادات", "صلوات",
-))
+_NOT_PLURAL = frozenset(
+    (
+        "انتها",
+        "اژدها",
+        "تنها",
+        "تنهایی",
+        "نهایی",
+        "رهایی",
+        "گواها",
+        "بها",
+        "رها",
+        "نمایان",
+        "شایان",
+        "امارات",
+        "ملاقات",
+        "سادات",
+        "صلوات",
+    )
+)
 # ات plurals are too irregular for a rule (خدمات is not خدم+ات): frequent news words only.
 _AT_PLURALS = {
     plural: singular
-    for singular, plural in (pair.split(":") for pair in """
+    for singular, plural in (
+        pair.split(":")
+        for pair in """
     مسابقه:مسابقات مذاکره:مذاکرات جلسه:جلسات اداره:ادارات نشریه:نشریات مطالعه:مطالعات لحظه:لحظات
     معامله:معاملات حمله:حملات ضربه:ضربات قطعه:قطعات خاطره:خاطرات تجربه:تجربیات مشکل:مشکلات
     انتخاب:انتخابات تمرین:تمرینات اقدام:اقدامات امکان:امکانات تسهیل:تسهیلات مقام:مقامات
@@ -86,7 +141,8 @@ _AT_PLURALS = {
     امتیاز:امتیازات تصادف:تصادفات انتظار:انتظارات افتخار:افتخارات دستور:دستورات اختلاف:اختلافات
     انتقاد:انتقادات توافق:توافقات نظر:نظرات پیشنهاد:پیشنهادات گزارش:گزارشات سوال:سوالات
     آزمایش:آزمایشات تخلف:تخلفات تبلیغ:تبلیغات اصلاح:اصلاحات مصوبه:مصوبات دیدار:دیدارات
-    """.split())
+    """.split()
+    )
 }
 _AGENT_AN = ("گر", "دار", "کار", "مند", "گزار", "ساز", "بان", "نگار", "کن", "ور")
 

@@ -54,7 +54,7 @@ RULES: dict[str, SiteRule] = {
     # ISNA: trafilatura's text, title and image are right; its date is the day only and
     # its category is the service ("ورزشی") rather than the page's sections.
     "isna.ir": SiteRule(
-        title=(f"//h1[@itemprop='headline']", _meta("og:title")),
+        title=("//h1[@itemprop='headline']", _meta("og:title")),
         lead=(f"//p[{cls('summary')}]",),
         body=("//div[@itemprop='articleBody']",),
         # The labelled publication time of ISNA pages is article:modified_time (the
@@ -86,7 +86,11 @@ RULES: dict[str, SiteRule] = {
         title=(f"//h1[{cls('news-page--news-title')}]",),
         lead=(f"//p[{cls('news-page--news-lead')}]",),
         body=(f"//div[{cls('news-page--news-text')}]",),
-        date=(_meta("og:article:modified_time"), _meta("og:article:published_time"), f"//div[{cls('news-page--news-info')}]"),
+        date=(
+            _meta("og:article:modified_time"),
+            _meta("og:article:published_time"),
+            f"//div[{cls('news-page--news-info')}]",
+        ),
         image=(
             "//meta[@property='og:image'][contains(@content, '/files/pictures/')][not(contains(@content, '/thumb/'))]/@content",
             f"//div[{cls('news-page--news-text')}]//img/@src",

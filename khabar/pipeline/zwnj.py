@@ -46,7 +46,8 @@ import re
 import threading
 from pathlib import Path
 
-from .zwnj_rules import PREFIXES, SUFFIX_WORDS, Repairer as _Repairer
+from .zwnj_rules import PREFIXES, SUFFIX_WORDS
+from .zwnj_rules import Repairer as _Repairer
 
 __all__ = ["ZWNJ", "repair_zwnj", "lexicon_info"]
 
@@ -63,13 +64,15 @@ _TOKEN_RE = re.compile(
     # A Persian word: letters and marks, with ZWNJs only inside.
     f"|(?P<word>[{_LETTERS}{_MARKS}](?:[{_LETTERS}{_MARKS}]|{ZWNJ}(?=[{_LETTERS}{_MARKS}]))*)"
 )
-_FOLD = str.maketrans({
-    "\u064a": "\u06cc",  # ي
-    "\u0649": "\u06cc",  # ى
-    "\u0643": "\u06a9",  # ك
-    "\u06c0": "\u0647",  # ۀ
-    "\u0629": "\u0647",  # ة
-})
+_FOLD = str.maketrans(
+    {
+        "\u064a": "\u06cc",  # ي
+        "\u0649": "\u06cc",  # ى
+        "\u0643": "\u06a9",  # ك
+        "\u06c0": "\u0647",  # ۀ
+        "\u0629": "\u0647",  # ة
+    }
+)
 
 _CACHE_MAX = 200_000
 _HAY_ENDINGS = ("های", "هاي")

@@ -15,4 +15,6 @@ class SearchConfig(AppConfig):
 
         articles_stored.connect(indexing.index_stored_articles, dispatch_uid="khabar.search.index_stored_articles")
         post_save.connect(indexing.reindex_saved_article, sender=Article, dispatch_uid="khabar.search.reindex_saved")
-        post_delete.connect(indexing.unindex_deleted_article, sender=Article, dispatch_uid="khabar.search.unindex_deleted")
+        post_delete.connect(
+            indexing.unindex_deleted_article, sender=Article, dispatch_uid="khabar.search.unindex_deleted"
+        )

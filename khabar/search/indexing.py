@@ -12,7 +12,9 @@ import logging
 log = logging.getLogger(__name__)
 
 # Saves that touch none of these leave the index as it is.
-INDEXED_FIELDS = frozenset({"title", "lead", "body_text", "published_at", "category", "category_id", "source", "source_id", "hidden"})
+INDEXED_FIELDS = frozenset(
+    {"title", "lead", "body_text", "published_at", "category", "category_id", "source", "source_id", "hidden"}
+)
 
 
 def index_stored_articles(sender=None, article_ids=(), **kwargs) -> int:

@@ -61,14 +61,18 @@ def search(request):
     page = page_range = count_text = None
     if query.tokens:
         page, page_range, count_text = _results(request, query, _page_number(request.GET.get("page")))
-    return render(request, "search/results.html", {
-        "query": query,
-        "sources": sources,
-        "categories": categories,
-        "page_obj": page,
-        "page_range": page_range,
-        "count_text": count_text,
-        "date_example": DATE_EXAMPLE,
-        "canonical_url": canonical(request, reverse("site:search")),
-        **selectors.sidebar(),
-    })
+    return render(
+        request,
+        "search/results.html",
+        {
+            "query": query,
+            "sources": sources,
+            "categories": categories,
+            "page_obj": page,
+            "page_range": page_range,
+            "count_text": count_text,
+            "date_example": DATE_EXAMPLE,
+            "canonical_url": canonical(request, reverse("site:search")),
+            **selectors.sidebar(),
+        },
+    )

@@ -19,8 +19,12 @@ class SiteConfig(AppConfig):
         # New articles, and edits of what pages show, make every cached page stale.
         articles_stored.connect(bump_content_version, dispatch_uid="khabar.site.pages_on_articles_stored")
         for model in (Article, Category, Story, Source):
-            post_save.connect(bump_content_version, sender=model, dispatch_uid=f"khabar.site.pages_on_save_{model.__name__}")
-            post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"khabar.site.pages_on_delete_{model.__name__}")
+            post_save.connect(
+                bump_content_version, sender=model, dispatch_uid=f"khabar.site.pages_on_save_{model.__name__}"
+            )
+            post_delete.connect(
+                bump_content_version, sender=model, dispatch_uid=f"khabar.site.pages_on_delete_{model.__name__}"
+            )
         post_save.connect(_comment_saved, sender=Comment, dispatch_uid="khabar.site.pages_on_comment_save")
         post_delete.connect(bump_content_version, sender=Comment, dispatch_uid="khabar.site.pages_on_comment_delete")
         # A cached article page still counts as a view of its article.

@@ -29,20 +29,25 @@ def _article_or_404(pk: int) -> Article:
 def _render_article(request, article: Article, form: CommentForm, status: int = 200):
     important = selectors.important_in_category(article.category, exclude_pk=article.pk) if article.category_id else []
     canonical_url = canonical(request, article.get_absolute_url())
-    return render(request, "site/article.html", {
-        "article": article,
-        "current_category": article.category,
-        "important": important,
-        "related": selectors.related_articles(article),
-        "related_by_story": article.story_id is not None,
-        "comments": list(selectors.approved_comments(article)),
-        "form": form,
-        "comment_sent": request.GET.get(COMMENT_SENT_PARAM) == COMMENT_SENT_VALUE,
-        "comments_moderated": settings.KHABAR_COMMENTS_MODERATED,
-        "canonical_url": canonical_url,
-        "share": seo.article_meta(request, article, canonical_url),
-        **selectors.sidebar(),
-    }, status=status)
+    return render(
+        request,
+        "site/article.html",
+        {
+            "article": article,
+            "current_category": article.category,
+            "important": important,
+            "related": selectors.related_articles(article),
+            "related_by_story": article.story_id is not None,
+            "comments": list(selectors.approved_comments(article)),
+            "form": form,
+            "comment_sent": request.GET.get(COMMENT_SENT_PARAM) == COMMENT_SENT_VALUE,
+            "comments_moderated": settings.KHABAR_COMMENTS_MODERATED,
+            "canonical_url": canonical_url,
+            "share": seo.article_meta(request, article, canonical_url),
+            **selectors.sidebar(),
+        },
+        status=status,
+    )
 
 
 @require_safe
@@ -58,10 +63,14 @@ def article(request, pk: int):
 def article_text(request, pk: int):
     """A light page for slow connections: no stylesheet, font, image or sidebar."""
     item = _article_or_404(pk)
-    return render(request, "site/article_text.html", {
-        "article": item,
-        "canonical_url": canonical(request, item.get_absolute_url()),
-    })
+    return render(
+        request,
+        "site/article_text.html",
+        {
+            "article": item,
+            "canonical_url": canonical(request, item.get_absolute_url()),
+        },
+    )
 
 
 @require_POST

@@ -40,7 +40,15 @@ class PagesSitemap(_SiteSitemap):
     changefreq = "hourly"
 
     def items(self):
-        return ["site:home", "site:latest", "site:top", "site:about", "site:contact", "site:advertising", "site:privacy"]
+        return [
+            "site:home",
+            "site:latest",
+            "site:top",
+            "site:about",
+            "site:contact",
+            "site:advertising",
+            "site:privacy",
+        ]
 
     def location(self, item):
         return reverse(item)
@@ -86,12 +94,18 @@ SITEMAPS = {
 def news_sitemap(request):
     since = timezone.now() - timedelta(days=NEWS_SITEMAP_DAYS)
     articles = (
-        Article.objects.visible().filter(published_at__gte=since).latest_first()
+        Article.objects.visible()
+        .filter(published_at__gte=since)
+        .latest_first()
         .only("id", "title", "published_at")[:NEWS_SITEMAP_MAX]
     )
     items = [{"loc": absolute(request, a.get_absolute_url()), "article": a} for a in articles]
-    return render(request, "site/sitemap_news.xml", {"items": items, "publication": SITE_NAME},
-                  content_type="application/xml; charset=utf-8")
+    return render(
+        request,
+        "site/sitemap_news.xml",
+        {"items": items, "publication": SITE_NAME},
+        content_type="application/xml; charset=utf-8",
+    )
 
 
 @require_safe

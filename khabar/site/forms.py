@@ -45,7 +45,9 @@ class HoneypotMixin:
 
 
 def honeypot_field() -> forms.CharField:
-    return forms.CharField(required=False, label="وب‌سایت", widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    return forms.CharField(
+        required=False, label="وب‌سایت", widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )
 
 
 class CommentForm(HoneypotMixin, forms.Form):
@@ -70,7 +72,9 @@ class CommentForm(HoneypotMixin, forms.Form):
     website = honeypot_field()
 
     def clean_name(self) -> str:
-        name = _required("name", self.cleaned_data["name"], self.fields["name"].error_messages["required"]).replace("\n", " ")
+        name = _required("name", self.cleaned_data["name"], self.fields["name"].error_messages["required"]).replace(
+            "\n", " "
+        )
         if count_links(name):
             raise forms.ValidationError(LINK_IN_NAME)
         return name
@@ -107,7 +111,10 @@ class ContactForm(HoneypotMixin, forms.ModelForm):
                 "max_length": f"نام نباید بیش از {to_persian_digits(NAME_MAX_LENGTH)} نویسه باشد.",
             },
             "email": {"invalid": "نشانی رایانامه درست نیست؛ مانند name@example.com بنویسید."},
-            "subject": {"required": "لطفاً موضوع پیام را انتخاب کنید.", "invalid_choice": "لطفاً موضوع پیام را انتخاب کنید."},
+            "subject": {
+                "required": "لطفاً موضوع پیام را انتخاب کنید.",
+                "invalid_choice": "لطفاً موضوع پیام را انتخاب کنید.",
+            },
             "text": {
                 "required": "لطفاً متن پیام را بنویسید.",
                 "max_length": f"متن پیام نباید بیش از {to_persian_digits(CONTACT_TEXT_MAX_LENGTH)} نویسه باشد.",
@@ -115,7 +122,9 @@ class ContactForm(HoneypotMixin, forms.ModelForm):
         }
 
     def clean_name(self) -> str:
-        return _required("name", self.cleaned_data["name"], self._meta.error_messages["name"]["required"]).replace("\n", " ")
+        return _required("name", self.cleaned_data["name"], self._meta.error_messages["name"]["required"]).replace(
+            "\n", " "
+        )
 
     def clean_text(self) -> str:
         return _required("text", self.cleaned_data["text"], self._meta.error_messages["text"]["required"])

@@ -27,8 +27,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from khabar.pipeline.address_guard import BlockedAddress, is_public_address
 from khabar.news.models import Article
+from khabar.pipeline.address_guard import BlockedAddress, is_public_address
 from khabar.site.templatetags.persian import http_url
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,9 @@ class GuardedSyncBackend(httpcore.SyncBackend):
         allowed = addresses if self.allow_private else [ip for ip in addresses if is_public_address(ip)]
         if not allowed:
             raise BlockedAddress(f"{host} resolves to the non-public address {addresses[0] if addresses else '?'}")
-        return super().connect_tcp(allowed[0], port, timeout=timeout, local_address=local_address, socket_options=socket_options)
+        return super().connect_tcp(
+            allowed[0], port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
 
 
 def _client() -> httpx.Client:
@@ -83,8 +85,13 @@ def _client() -> httpx.Client:
         max_connections=4,
         network_backend=GuardedSyncBackend(settings.KHABAR_ALLOW_PRIVATE_ADDRESSES),
     )
-    return httpx.Client(transport=transport, timeout=TIMEOUT, follow_redirects=False, trust_env=False,
-                        headers={"User-Agent": settings.KHABAR_USER_AGENT, "Accept": "image/avif,image/webp,image/*;q=0.8"})
+    return httpx.Client(
+        transport=transport,
+        timeout=TIMEOUT,
+        follow_redirects=False,
+        trust_env=False,
+        headers={"User-Agent": settings.KHABAR_USER_AGENT, "Accept": "image/avif,image/webp,image/*;q=0.8"},
+    )
 
 
 def download_image(url: str, max_bytes: int) -> tuple[bytes, str]:

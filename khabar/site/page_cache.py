@@ -72,13 +72,17 @@ def entry_from(response) -> dict | None:
     """What to store of a response a view marked cacheable; None when it must not be stored."""
     if not getattr(response, "khabar_cacheable", False) or response.status_code != 200 or response.streaming:
         return None
-    if response.cookies or "no-store" in response.get("Cache-Control", "") or "private" in response.get("Cache-Control", ""):
+    if (
+        response.cookies
+        or "no-store" in response.get("Cache-Control", "")
+        or "private" in response.get("Cache-Control", "")
+    ):
         return None
     content = response.content
     # Browsers may keep the page but must ask (cheaply, with If-None-Match) before reusing it.
     patch_cache_control(response, no_cache=True)
     now = time.time()
-    etag = '"%s"' % hashlib.blake2b(content, digest_size=12).hexdigest()
+    etag = f'"{hashlib.blake2b(content, digest_size=12).hexdigest()}"'
     headers = [(k, v) for k, v in response.items() if k.lower() not in _PER_ANSWER]
     headers += [("ETag", etag), ("Last-Modified", http_date(now)), ("Content-Length", str(len(content)))]
     return {
@@ -98,7 +102,9 @@ def revalidated(request, response: HttpResponse, entry: dict) -> HttpResponse:
     """The stored answer, or a 304 when the browser's copy (If-None-Match / If-Modified-Since) is current."""
     if "HTTP_IF_NONE_MATCH" not in request.META and "HTTP_IF_MODIFIED_SINCE" not in request.META:
         return response
-    return get_conditional_response(request, etag=entry["etag"], last_modified=entry["last_modified"], response=response)
+    return get_conditional_response(
+        request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
+    )
 
 
 def cached_page(view=None, *, on_hit: str | None = None):

@@ -29,22 +29,31 @@ def static_page(request, page: str):
     if page not in STATIC_PAGES:
         raise Http404
     template, title = STATIC_PAGES[page]
-    return render(request, template, {
-        "page_title": title,
-        "page": page,
-        "comments_moderated": settings.KHABAR_COMMENTS_MODERATED,
-        "canonical_url": canonical(request, reverse(f"site:{page}")),
-    })
+    return render(
+        request,
+        template,
+        {
+            "page_title": title,
+            "page": page,
+            "comments_moderated": settings.KHABAR_COMMENTS_MODERATED,
+            "canonical_url": canonical(request, reverse(f"site:{page}")),
+        },
+    )
 
 
 def _contact(request, form: ContactForm, status: int = 200):
-    return render(request, "site/pages/contact.html", {
-        "page_title": "تماس با ما",
-        "page": "contact",
-        "form": form,
-        "contact_email": settings.KHABAR_CONTACT_EMAIL,
-        "canonical_url": canonical(request, reverse("site:contact")),
-    }, status=status)
+    return render(
+        request,
+        "site/pages/contact.html",
+        {
+            "page_title": "تماس با ما",
+            "page": "contact",
+            "form": form,
+            "contact_email": settings.KHABAR_CONTACT_EMAIL,
+            "canonical_url": canonical(request, reverse("site:contact")),
+        },
+        status=status,
+    )
 
 
 @cached_page
@@ -70,8 +79,12 @@ def contact(request):
 @require_safe
 @cached_page
 def contact_thanks(request):
-    return render(request, "site/pages/contact_thanks.html", {
-        "page_title": "پیام شما رسید",
-        "page": "contact",
-        "canonical_url": canonical(request, reverse("site:contact_thanks")),
-    })
+    return render(
+        request,
+        "site/pages/contact_thanks.html",
+        {
+            "page_title": "پیام شما رسید",
+            "page": "contact",
+            "canonical_url": canonical(request, reverse("site:contact_thanks")),
+        },
+    )

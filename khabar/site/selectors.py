@@ -6,7 +6,8 @@ Kept apart from the views so a later ranking step can replace one list
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone as dt_timezone
+from datetime import timedelta
+from datetime import timezone as dt_timezone
 
 from django.db.models import Case, Count, F, FloatField, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
@@ -37,7 +38,9 @@ def listed_articles():
     return visible_articles().originals().defer(*LIST_DEFERRED)
 
 
-def latest_by_category(categories: list[Category], per_category: int = HOME_ITEMS_PER_CATEGORY, now=None) -> dict[int, list[Article]]:
+def latest_by_category(
+    categories: list[Category], per_category: int = HOME_ITEMS_PER_CATEGORY, now=None
+) -> dict[int, list[Article]]:
     """The newest ``per_category`` visible articles of each category, newest first."""
     now = now or timezone.now()
     result: dict[int, list[Article]] = {c.pk: [] for c in categories}
@@ -80,7 +83,7 @@ def latest(category: Category | None = None):
     return qs.latest_first()
 
 
-def latest_of_source(source) -> "QuerySet[Article]":
+def latest_of_source(source) -> QuerySet[Article]:
     """An outlet's visible articles, newest first (index article_source_latest_idx)."""
     return listed_articles().filter(source=source).latest_first()
 
@@ -96,7 +99,9 @@ def top_articles(limit: int = 50):
     return items if items else visible_articles().latest_first()
 
 
-def important_in_category(category: Category, limit: int = IMPORTANT_ITEMS, exclude_pk: int | None = None) -> list[Article]:
+def important_in_category(
+    category: Category, limit: int = IMPORTANT_ITEMS, exclude_pk: int | None = None
+) -> list[Article]:
     """«مهم‌ترین اخبار <category>»: the category's most important stories now, one article each
     (the story's central article, with ``story_reason``), topped up with its newest items, one per story."""
     from khabar.site.story_selectors import ranked_stories, story_representatives
@@ -198,7 +203,9 @@ def related_articles(article: Article, limit: int = RELATED_ITEMS) -> list[Artic
 
 def sidebar() -> dict:
     """The «پربازدیدها» and «پربحث‌ترین‌ها» boxes; shared by every page, so cached for a minute."""
-    return cached_value("sidebar", lambda: {"most_viewed": most_viewed(), "most_discussed": most_discussed()}, SIDEBAR_CACHE_SECONDS)
+    return cached_value(
+        "sidebar", lambda: {"most_viewed": most_viewed(), "most_discussed": most_discussed()}, SIDEBAR_CACHE_SECONDS
+    )
 
 
 __all__ = [

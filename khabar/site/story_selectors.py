@@ -22,8 +22,12 @@ MAX_OUTLETS_SHOWN = 8
 def ranked_stories(now=None, category=None, window: timedelta = TOP_WINDOW):
     """Current stories with a recent article, most important first (multi-outlet ones when there are any)."""
     now = now or timezone.now()
-    qs = Story.objects.current().filter(last_published_at__gte=now - window, article_count__gt=0,
-                                        central_article__isnull=False, central_article__hidden=False)
+    qs = Story.objects.current().filter(
+        last_published_at__gte=now - window,
+        article_count__gt=0,
+        central_article__isnull=False,
+        central_article__hidden=False,
+    )
     if category is not None:
         qs = qs.filter(category=category)
     return qs.select_related("central_article__source", "category").order_by("-score", "-pk")
@@ -39,8 +43,12 @@ def top_stories(now=None):
 def attach_outlets(stories: list[Story], limit: int = MAX_OUTLETS_SHOWN) -> list[Story]:
     """Give each story ``outlets``: its outlets' names, the first publisher first (one query)."""
     names: dict[int, list[str]] = defaultdict(list)
-    rows = (Article.objects.visible().filter(story_id__in=[s.pk for s in stories])
-            .order_by("story_id", "published_at", "id").values_list("story_id", "source__name"))
+    rows = (
+        Article.objects.visible()
+        .filter(story_id__in=[s.pk for s in stories])
+        .order_by("story_id", "published_at", "id")
+        .values_list("story_id", "source__name")
+    )
     for story_id, name in rows:
         if name not in names[story_id]:
             names[story_id].append(name)
@@ -86,9 +94,12 @@ class StoryCoverage:
 
 def story_coverage(story: Story, limit: int = 300) -> StoryCoverage | None:
     """Every outlet's article of the story, its first publisher, timeline and headlines; None if nothing is visible."""
-    articles = list(Article.objects.visible().filter(story=story)
-                    .select_related("source", "category", "duplicate_of__source")
-                    .order_by("published_at", "id")[:limit])
+    articles = list(
+        Article.objects.visible()
+        .filter(story=story)
+        .select_related("source", "category", "duplicate_of__source")
+        .order_by("published_at", "id")[:limit]
+    )
     if not articles:
         return None
     by_pk = {a.pk: a for a in articles}
@@ -101,8 +112,15 @@ def story_coverage(story: Story, limit: int = 300) -> StoryCoverage | None:
             outlets[a.source_id] = OutletCoverage(a.source.name, a.source.slug, a)
     groups = headline_groups([Member(a.pk, a.title, published=a.published_at.timestamp()) for a in articles])
     headlines = [{"title": g.title, "articles": [by_pk[i] for i in g.member_ids]} for g in groups]
-    return StoryCoverage(story, articles, central, articles[0], list(outlets.values()), headlines,
-                         sum(a.duplicate_of_id is not None for a in articles))
+    return StoryCoverage(
+        story,
+        articles,
+        central,
+        articles[0],
+        list(outlets.values()),
+        headlines,
+        sum(a.duplicate_of_id is not None for a in articles),
+    )
 
 
 def resolve_merged(story: Story, max_hops: int = 20) -> Story:

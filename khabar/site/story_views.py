@@ -20,10 +20,14 @@ def story(request, pk: int):
     coverage = story_coverage(found)
     if coverage is None:
         raise Http404("رویداد پیدا نشد")
-    return render(request, "site/story.html", {
-        "story": found,
-        "coverage": coverage,
-        "current_category": found.category,
-        "canonical_url": canonical(request, found.get_absolute_url()),
-        **selectors.sidebar(),
-    })
+    return render(
+        request,
+        "site/story.html",
+        {
+            "story": found,
+            "coverage": coverage,
+            "current_category": found.category,
+            "canonical_url": canonical(request, found.get_absolute_url()),
+            **selectors.sidebar(),
+        },
+    )

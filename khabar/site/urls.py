@@ -37,9 +37,17 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("khabar/favicon.svg"), permanent=True)),
     path("robots.txt", discovery.robots_txt, name="robots_txt"),
     path("sitemap-news.xml", discovery.news_sitemap, name="news_sitemap"),
-    path("sitemap.xml", cached_page(sitemap_views.index),
-         {"sitemaps": discovery.SITEMAPS, "sitemap_url_name": "site:sitemap_section"}, name="sitemap_index"),
-    path("sitemap-<section>.xml", cached_page(sitemap_views.sitemap),
-         {"sitemaps": discovery.SITEMAPS}, name="sitemap_section"),
+    path(
+        "sitemap.xml",
+        cached_page(sitemap_views.index),
+        {"sitemaps": discovery.SITEMAPS, "sitemap_url_name": "site:sitemap_section"},
+        name="sitemap_index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cached_page(sitemap_views.sitemap),
+        {"sitemaps": discovery.SITEMAPS},
+        name="sitemap_section",
+    ),
 ]
 urlpatterns += story_urlpatterns

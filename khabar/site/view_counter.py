@@ -157,7 +157,7 @@ def flush(buffer: ViewBuffer | None = None) -> int:
     with transaction.atomic():
         with connection.cursor() as cursor:
             for start in range(0, len(rows), 300):
-                chunk = rows[start:start + 300]
+                chunk = rows[start : start + 300]
                 params = [value for row in chunk for value in row]
                 cursor.execute(_UPSERT.format(rows=", ".join(["(%s, %s, %s)"] * len(chunk))), params)
         by_amount: dict[int, list[int]] = {}

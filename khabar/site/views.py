@@ -32,11 +32,13 @@ def canonical(request, path: str, page_number: int | None = None) -> str:
 
 def feed_links(title: str, name: str, *args) -> list[dict]:
     """The RSS and Atom <link rel="alternate"> of a page (feeds named feed_<name>_rss / _atom)."""
-    return [{
-        "title": title,
-        "rss": reverse(f"site:feed_{name}_rss", args=args),
-        "atom": reverse(f"site:feed_{name}_atom", args=args),
-    }]
+    return [
+        {
+            "title": title,
+            "rss": reverse(f"site:feed_{name}_rss", args=args),
+            "atom": reverse(f"site:feed_{name}_atom", args=args),
+        }
+    ]
 
 
 def _categories(request) -> list[Category]:
@@ -59,13 +61,17 @@ def home(request):
     by_category = selectors.latest_by_category(categories)
     sections = [{"category": c, "articles": by_category[c.pk]} for c in categories if by_category[c.pk]]
     has_news = bool(sections) or Article.objects.visible().exists()
-    return render(request, "site/home.html", {
-        "sections": sections,
-        "has_news": has_news,
-        "canonical_url": canonical(request, reverse("site:home")),
-        "feed_links": feed_links("خبر: آخرین اخبار", "latest"),
-        **selectors.sidebar(),
-    })
+    return render(
+        request,
+        "site/home.html",
+        {
+            "sections": sections,
+            "has_news": has_news,
+            "canonical_url": canonical(request, reverse("site:home")),
+            "feed_links": feed_links("خبر: آخرین اخبار", "latest"),
+            **selectors.sidebar(),
+        },
+    )
 
 
 @require_safe
@@ -76,16 +82,20 @@ def category(request, slug: str):
     if current is None:
         raise Http404("دسته پیدا نشد")
     page, page_range = _paginate(request, selectors.latest(current))
-    return render(request, "site/category.html", {
-        "category": current,
-        "current_category": current,
-        "page_obj": page,
-        "page_range": page_range,
-        "important": selectors.important_in_category(current),
-        "canonical_url": canonical(request, current.get_absolute_url(), page.number),
-        "feed_links": feed_links(f"خبر: اخبار {current.name}", "category", current.slug),
-        **selectors.sidebar(),
-    })
+    return render(
+        request,
+        "site/category.html",
+        {
+            "category": current,
+            "current_category": current,
+            "page_obj": page,
+            "page_range": page_range,
+            "important": selectors.important_in_category(current),
+            "canonical_url": canonical(request, current.get_absolute_url(), page.number),
+            "feed_links": feed_links(f"خبر: اخبار {current.name}", "category", current.slug),
+            **selectors.sidebar(),
+        },
+    )
 
 
 @require_GET
@@ -99,29 +109,36 @@ def top(request):
     if not stories:  # no story yet (a fresh instance): the newest articles
         page, page_range = _paginate(request, selectors.top_articles())
         latest_page = page
-    return render(request, "site/top.html", {
-        "page_obj": page,
-        "page_range": page_range,
-        "stories": stories,
-        "latest_page": latest_page,
-        "canonical_url": canonical(request, reverse("site:top"), page.number),
-        "feed_links": feed_links("خبر: مهم‌ترین خبرها در صدر رسانه‌ها", "top"),
-        **selectors.sidebar(),
-    })
-
+    return render(
+        request,
+        "site/top.html",
+        {
+            "page_obj": page,
+            "page_range": page_range,
+            "stories": stories,
+            "latest_page": latest_page,
+            "canonical_url": canonical(request, reverse("site:top"), page.number),
+            "feed_links": feed_links("خبر: مهم‌ترین خبرها در صدر رسانه‌ها", "top"),
+            **selectors.sidebar(),
+        },
+    )
 
 
 @require_safe
 @cached_page
 def latest(request):
     page, page_range = _paginate(request, selectors.latest())
-    return render(request, "site/latest.html", {
-        "page_obj": page,
-        "page_range": page_range,
-        "canonical_url": canonical(request, reverse("site:latest"), page.number),
-        "feed_links": feed_links("خبر: آخرین اخبار", "latest"),
-        **selectors.sidebar(),
-    })
+    return render(
+        request,
+        "site/latest.html",
+        {
+            "page_obj": page,
+            "page_range": page_range,
+            "canonical_url": canonical(request, reverse("site:latest"), page.number),
+            "feed_links": feed_links("خبر: آخرین اخبار", "latest"),
+            **selectors.sidebar(),
+        },
+    )
 
 
 @require_safe
@@ -129,11 +146,15 @@ def latest(request):
 def source(request, slug: str):
     outlet = get_object_or_404(Source, slug=slug)
     page, page_range = _paginate(request, selectors.latest_of_source(outlet))
-    return render(request, "site/source.html", {
-        "source": outlet,
-        "feeds": list(outlet.feeds.select_related("category").order_by("url")),
-        "page_obj": page,
-        "page_range": page_range,
-        "canonical_url": canonical(request, reverse("site:source", args=[outlet.slug]), page.number),
-        **selectors.sidebar(),
-    })
+    return render(
+        request,
+        "site/source.html",
+        {
+            "source": outlet,
+            "feeds": list(outlet.feeds.select_related("category").order_by("url")),
+            "page_obj": page,
+            "page_range": page_range,
+            "canonical_url": canonical(request, reverse("site:source", args=[outlet.slug]), page.number),
+            **selectors.sidebar(),
+        },
+    )

@@ -32,8 +32,10 @@ def is_bot(request) -> bool:
 
 
 def is_prefetch(request) -> bool:
-    return any("prefetch" in request.headers.get(h, "").lower() or "prerender" in request.headers.get(h, "").lower()
-               for h in _PREFETCH_HEADERS)
+    return any(
+        "prefetch" in request.headers.get(h, "").lower() or "prerender" in request.headers.get(h, "").lower()
+        for h in _PREFETCH_HEADERS
+    )
 
 
 def is_countable_view(request) -> bool:

@@ -30,14 +30,37 @@ def resume_polling(modeladmin, request, queryset):
 
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
-    list_display = ("url", "source", "category", "status", "error_kind", "last_success_at", "error_streak",
-                    "next_check_at", "next_check_reason")
+    list_display = (
+        "url",
+        "source",
+        "category",
+        "status",
+        "error_kind",
+        "last_success_at",
+        "error_streak",
+        "next_check_at",
+        "next_check_reason",
+    )
     list_filter = ("active", "error_kind", ("paused_at", admin.EmptyFieldListFilter), "source", "category")
     search_fields = ("url", "source__name", "last_error")
     actions = [resume_polling]
-    readonly_fields = ("host", "etag", "last_modified", "last_checked_at", "last_success_at", "last_fetch_seconds",
-                       "last_status", "error_kind", "last_error", "last_error_at", "failing_since", "paused_at",
-                       "next_check_reason", "claimed_at", "items_seen")
+    readonly_fields = (
+        "host",
+        "etag",
+        "last_modified",
+        "last_checked_at",
+        "last_success_at",
+        "last_fetch_seconds",
+        "last_status",
+        "error_kind",
+        "last_error",
+        "last_error_at",
+        "failing_since",
+        "paused_at",
+        "next_check_reason",
+        "claimed_at",
+        "items_seen",
+    )
 
 
 @admin.register(Host)

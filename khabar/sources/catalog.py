@@ -35,7 +35,10 @@ def load_catalog(path: Path = BUILTIN_OUTLETS) -> list[OutletSpec]:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     return [
         OutletSpec(
-            slug=o["slug"], name=o["name"], homepage=o.get("homepage", ""), weight=float(o.get("weight", 1.0)),
+            slug=o["slug"],
+            name=o["name"],
+            homepage=o.get("homepage", ""),
+            weight=float(o.get("weight", 1.0)),
             feeds=[FeedSpec(f["url"], f.get("category")) for f in o.get("feeds", [])],
         )
         for o in data["outlets"]
@@ -81,6 +84,7 @@ def add_feed(url: str, *, name: str | None = None, category: str | None = None) 
         slug=slug, defaults={"name": name or host, "homepage": f"{parts.scheme}://{parts.netloc}/"}
     )
     feed, _ = Feed.objects.get_or_create(
-        url=url, defaults={"source": source, "category": Category.objects.filter(slug=category).first() if category else None}
+        url=url,
+        defaults={"source": source, "category": Category.objects.filter(slug=category).first() if category else None},
     )
     return feed

@@ -38,25 +38,36 @@ class FeedQuerySet(models.QuerySet):
     def due(self, now=None):
         """Active feeds of active sources whose next check time has come (Miniflux's scheduler query)."""
         now = now or timezone.now()
-        return self.filter(active=True, source__active=True, paused_at__isnull=True,
-                           next_check_at__lte=now).order_by("next_check_at", "id")
+        return self.filter(active=True, source__active=True, paused_at__isnull=True, next_check_at__lte=now).order_by(
+            "next_check_at", "id"
+        )
 
 
 class Feed(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="feeds")
     url = models.URLField("نشانی خوراک", max_length=1000, unique=True)
-    host = models.CharField(max_length=255, blank=True, db_index=True, editable=False,
-                            help_text="host[:port] of the URL (politeness and polling floors are per host).")
+    host = models.CharField(
+        max_length=255,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="host[:port] of the URL (politeness and polling floors are per host).",
+    )
     title = models.CharField(max_length=300, blank=True)
     category = models.ForeignKey(
-        "news.Category", null=True, blank=True, on_delete=models.SET_NULL,
+        "news.Category",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         help_text="Category of the items this feed carries (a hint; items may say otherwise).",
     )
     active = models.BooleanField(default=True, help_text="Off: disabled by an operator.")
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
     check_interval = models.PositiveIntegerField(
-        default=0, help_text="0: adaptive (from the feed's publishing rhythm); else a fixed number of seconds between checks.")
+        default=0,
+        help_text="0: adaptive (from the feed's publishing rhythm); else a fixed number of seconds between checks.",
+    )
     next_check_at = models.DateTimeField(default=timezone.now, db_index=True)
     next_check_reason = models.CharField(max_length=300, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True, help_text="Set while a worker has the check in hand.")
@@ -65,7 +76,11 @@ class Feed(models.Model):
     last_fetch_seconds = models.FloatField(null=True, blank=True, help_text="Seconds the last answer took.")
     last_status = models.PositiveSmallIntegerField(null=True, blank=True, help_text="HTTP status of the last answer.")
     error_streak = models.PositiveIntegerField(default=0)
-    error_kind = models.CharField(max_length=20, blank=True, help_text="Class of the last error: dns, tls, timeout, http, antibot, parse, robots, …")
+    error_kind = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Class of the last error: dns, tls, timeout, http, antibot, parse, robots, …",
+    )
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
     failing_since = models.DateTimeField(null=True, blank=True, help_text="First error of the current streak.")
@@ -91,9 +106,14 @@ class Feed(models.Model):
 
     @property
     def status(self) -> str:
-        return feed_status(active=self.active, paused=self.paused_at is not None, error_streak=self.error_streak,
-                           last_success_at=self.last_success_at, last_fetch_seconds=self.last_fetch_seconds,
-                           slow_after=settings.KHABAR_SLOW_FEED_SECONDS)
+        return feed_status(
+            active=self.active,
+            paused=self.paused_at is not None,
+            error_streak=self.error_streak,
+            last_success_at=self.last_success_at,
+            last_fetch_seconds=self.last_fetch_seconds,
+            slow_after=settings.KHABAR_SLOW_FEED_SECONDS,
+        )
 
     def resume(self, now=None) -> None:
         """Poll a paused feed again, now."""
@@ -109,7 +129,9 @@ class Host(models.Model):
 
     name = models.CharField(max_length=255, unique=True)
     last_request_at = models.DateTimeField(null=True, blank=True, help_text="The last request, by any worker.")
-    next_allowed_at = models.DateTimeField(default=timezone.now, help_text="No request before this (Retry-After pause).")
+    next_allowed_at = models.DateTimeField(
+        default=timezone.now, help_text="No request before this (Retry-After pause)."
+    )
     pause_reason = models.CharField(max_length=200, blank=True)
     requests = models.PositiveBigIntegerField(default=0, help_text="Requests sent to this host, all workers together.")
 

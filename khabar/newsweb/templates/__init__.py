@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from khabar.newsweb.templates.common import (
-    TEHRAN, Link, PageContext, esc, gregorian_to_jalali, iso, jalali_dateline,
+    TEHRAN,
+    Link,
+    PageContext,
+    esc,
+    gregorian_to_jalali,
+    iso,
+    jalali_dateline,
 )
 from khabar.newsweb.templates.layouts_a import DivSoup, Html5, Layout, Microdata, TableLayout
 from khabar.newsweb.templates.layouts_b import AspNet, Magazine, SportsPortal
@@ -28,12 +34,23 @@ def render_simple(ctx: PageContext, title: str, text: str) -> str:
 
 def render_404(ctx: PageContext | None = None) -> str:
     name = esc(ctx.spec.name) if ctx else ""
-    return ('<!DOCTYPE html>\n<html lang="fa" dir="rtl"><head><meta charset="utf-8">'
-            f"<title>صفحه پیدا نشد - {name}</title></head><body><h1>۴۰۴</h1>"
-            '<p>صفحه مورد نظر پیدا نشد.</p><p><a href="/">بازگشت به صفحه نخست</a></p></body></html>\n')
+    return (
+        '<!DOCTYPE html>\n<html lang="fa" dir="rtl"><head><meta charset="utf-8">'
+        f"<title>صفحه پیدا نشد - {name}</title></head><body><h1>۴۰۴</h1>"
+        '<p>صفحه مورد نظر پیدا نشد.</p><p><a href="/">بازگشت به صفحه نخست</a></p></body></html>\n'
+    )
 
 
 __all__ = [
-    "LAYOUTS", "TEHRAN", "Link", "PageContext", "gregorian_to_jalali", "iso", "jalali_dateline",
-    "render_404", "render_article", "render_listing", "render_simple",
+    "LAYOUTS",
+    "TEHRAN",
+    "Link",
+    "PageContext",
+    "gregorian_to_jalali",
+    "iso",
+    "jalali_dateline",
+    "render_404",
+    "render_article",
+    "render_listing",
+    "render_simple",
 ]

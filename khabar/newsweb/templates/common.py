@@ -14,8 +14,7 @@ from khabar.newsweb.outlets import OutletSpec, Publication
 
 TEHRAN = timezone(timedelta(hours=3, minutes=30), "IRST")  # no DST since 2022
 
-JALALI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
-                 "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
+JALALI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
 WEEKDAYS = ("دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه")  # Monday=0
 _FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
@@ -32,8 +31,7 @@ def gregorian_to_jalali(gy: int, gm: int, gd: int) -> tuple[int, int, int]:
     """Gregorian -> Jalali (Solar Hijri) date, arithmetic algorithm."""
     g_d_m = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
     gy2 = gy + 1 if gm > 2 else gy
-    days = (355666 + 365 * gy + (gy2 + 3) // 4 - (gy2 + 99) // 100 + (gy2 + 399) // 400
-            + gd + g_d_m[gm - 1])
+    days = 355666 + 365 * gy + (gy2 + 3) // 4 - (gy2 + 99) // 100 + (gy2 + 399) // 400 + gd + g_d_m[gm - 1]
     jy = -1595 + 33 * (days // 12053)
     days %= 12053
     jy += 4 * (days // 1461)
@@ -121,7 +119,7 @@ def head(ctx: PageContext, title: str, description: str = "", og_type: str = "we
         f'<meta property="og:title" content="{esc(ctx.pub.title if ctx.pub else title)}">',
         f'<meta property="og:type" content="{og_type}">',
         f'<link rel="stylesheet" href="/static/css/{s.css}.css">',
-        f'<link rel="icon" href="/static/logo.png">',
+        '<link rel="icon" href="/static/logo.png">',
     ]
     if description:
         parts.append(f'<meta name="description" content="{esc(description)}">')
@@ -138,11 +136,15 @@ def head(ctx: PageContext, title: str, description: str = "", og_type: str = "we
         parts.append(json_ld(ctx))
     for cat in s.categories:
         kind = {"rss": "rss+xml", "atom": "atom+xml", "rdf": "rdf+xml"}[s.feed_format]
-        parts.append(f'<link rel="alternate" type="application/{kind}" '
-                     f'title="{esc(s.name)} - {esc(CATEGORIES[cat])}" href="{esc(ctx.feed_url(cat))}">')
+        parts.append(
+            f'<link rel="alternate" type="application/{kind}" '
+            f'title="{esc(s.name)} - {esc(CATEGORIES[cat])}" href="{esc(ctx.feed_url(cat))}">'
+        )
     if s.script:
-        parts.append("<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}"
-                     f"gtag('js',new Date());gtag('config','KH-{s.index:03d}');</script>")
+        parts.append(
+            "<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}"
+            f"gtag('js',new Date());gtag('config','KH-{s.index:03d}');</script>"
+        )
     return "\n".join(parts)
 
 
@@ -160,8 +162,11 @@ def json_ld(ctx: PageContext) -> str:
         "mainEntityOfPage": {"@type": "WebPage", "@id": ctx.url},
         "articleSection": ctx.cat_label,
         "inLanguage": "fa-IR",
-        "publisher": {"@type": "Organization", "name": s.name,
-                      "logo": {"@type": "ImageObject", "url": ctx.base + "/static/logo.png"}},
+        "publisher": {
+            "@type": "Organization",
+            "name": s.name,
+            "logo": {"@type": "ImageObject", "url": ctx.base + "/static/logo.png"},
+        },
     }
     text = json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
     return f'<script type="application/ld+json">{text}</script>'
@@ -170,15 +175,18 @@ def json_ld(ctx: PageContext) -> str:
 def tags_html(ctx: PageContext, cls: str, label: str = "برچسب‌ها:") -> str:
     tags = list(ctx.pub.tags) if ctx.pub else []
     tags = tags or [ctx.cat_label]
-    links = "".join(f'<a href="{esc(ctx.base)}/tag/{esc(quote(t.replace(" ", "_")))}" rel="tag">{esc(t)}</a>'
-                    for t in tags[:6])
+    links = "".join(
+        f'<a href="{esc(ctx.base)}/tag/{esc(quote(t.replace(" ", "_")))}" rel="tag">{esc(t)}</a>' for t in tags[:6]
+    )
     return f'<div class="{cls}"><span>{label}</span>{links}</div>'
 
 
 def page(ctx: PageContext, head_html: str, body_html: str, body_class: str = "") -> str:
     cls = f' class="{body_class}"' if body_class else ""
-    return (f'<!DOCTYPE html>\n<html lang="fa" dir="rtl">\n<head>\n{head_html}\n</head>\n'
-            f"<body{cls}>\n{body_html}\n</body>\n</html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="fa" dir="rtl">\n<head>\n{head_html}\n</head>\n'
+        f"<body{cls}>\n{body_html}\n</body>\n</html>\n"
+    )
 
 
 def paragraphs_html(pub: Publication, cls: str = "") -> str:
@@ -186,8 +194,20 @@ def paragraphs_html(pub: Publication, cls: str = "") -> str:
     return "\n".join(f"<p{c}>{esc(p)}</p>" for p in pub.paragraphs)
 
 
-_COMMENTERS = ("علی", "مریم", "ناشناس", "رضا از مشهد", "زهرا", "حسین", "یک شهروند",
-               "محمد از تبریز", "فاطمه", "سعید", "کاربر مهمان", "نرگس از شیراز")
+_COMMENTERS = (
+    "علی",
+    "مریم",
+    "ناشناس",
+    "رضا از مشهد",
+    "زهرا",
+    "حسین",
+    "یک شهروند",
+    "محمد از تبریز",
+    "فاطمه",
+    "سعید",
+    "کاربر مهمان",
+    "نرگس از شیراز",
+)
 _COMMENTS = (
     "خبر خوبی بود، ممنون از گزارش‌تان.",
     "کاش به جزئیات بیشتری می‌پرداختید.",
@@ -213,21 +233,26 @@ def fake_comments(pub: Publication, n: int) -> list[tuple[str, str, int]]:
 
 def share_links(ctx: PageContext, cls: str) -> str:
     u = ctx.url
-    nets = (("telegram", "تلگرام", "https://t.me/share/url?url="),
-            ("whatsapp", "واتس‌اپ", "https://wa.me/?text="),
-            ("x", "ایکس", "https://x.com/intent/tweet?url="),
-            ("eitaa", "ایتا", "https://eitaa.com/share/url?url="))
-    items = "".join(f'<a class="{cls}-{k}" href="{esc(p + u)}" rel="nofollow" target="_blank">{esc(lbl)}</a>'
-                    for k, lbl, p in nets)
+    nets = (
+        ("telegram", "تلگرام", "https://t.me/share/url?url="),
+        ("whatsapp", "واتس‌اپ", "https://wa.me/?text="),
+        ("x", "ایکس", "https://x.com/intent/tweet?url="),
+        ("eitaa", "ایتا", "https://eitaa.com/share/url?url="),
+    )
+    items = "".join(
+        f'<a class="{cls}-{k}" href="{esc(p + u)}" rel="nofollow" target="_blank">{esc(lbl)}</a>' for k, lbl, p in nets
+    )
     return f'<div class="{cls}"><span>اشتراک‌گذاری:</span>{items}<button class="{cls}-copy">کپی لینک</button></div>'
 
 
 def ad_block(ctx: PageContext, slot: int) -> str:
     if not ctx.spec.ads:
         return ""
-    return (f'<div class="ads ad-slot-{slot}"><a href="/ads/click?slot={slot}" rel="sponsored">'
-            f'<img src="/static/banner.png" alt="تبلیغات" width="468" height="60"></a>'
-            f'<span class="ad-label">آگهی</span></div>')
+    return (
+        f'<div class="ads ad-slot-{slot}"><a href="/ads/click?slot={slot}" rel="sponsored">'
+        f'<img src="/static/banner.png" alt="تبلیغات" width="468" height="60"></a>'
+        f'<span class="ad-label">آگهی</span></div>'
+    )
 
 
 def link_list(links: list[Link], ul_cls: str, ctx: PageContext | None = None, tag: str = "ul") -> str:
@@ -254,5 +279,7 @@ def lead_section(ctx: PageContext) -> str:
     c = ctx.spec.css
     rows = "".join(
         f'<div class="{c}-lead-item" data-slot="lead"><h2><a href="{esc(lk.href)}">{esc(lk.title)}</a></h2>'
-        f'<p>{esc(lk.lead)}</p></div>' for lk in ctx.lead)
+        f"<p>{esc(lk.lead)}</p></div>"
+        for lk in ctx.lead
+    )
     return f'<section class="lead {c}-top-news" data-slot="lead">{rows}</section>\n'

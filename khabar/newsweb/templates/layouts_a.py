@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from khabar.newsweb.corpus import CATEGORIES
 from khabar.newsweb.templates.common import (
-    PageContext, ad_block, esc, fake_comments, head, iso, lead_section, link_list, nav_items, page,
-    paragraphs_html, share_links, tags_html,
+    PageContext,
+    ad_block,
+    esc,
+    fake_comments,
+    head,
+    iso,
+    lead_section,
+    link_list,
+    nav_items,
+    page,
+    paragraphs_html,
+    share_links,
+    tags_html,
 )
 
 
@@ -40,8 +51,7 @@ class Layout:
 
     @staticmethod
     def footer_text(ctx: PageContext) -> str:
-        return (f"کلیه حقوق این سایت متعلق به {ctx.spec.name} است. "
-                "استفاده از مطالب با ذکر منبع بلامانع است.")
+        return f"کلیه حقوق این سایت متعلق به {ctx.spec.name} است. استفاده از مطالب با ذکر منبع بلامانع است."
 
 
 class DivSoup(Layout):
@@ -70,7 +80,9 @@ class DivSoup(Layout):
         assert pub is not None
         comments = "".join(
             f'<div class="{c}-cm-item"><div class="{c}-cm-name">{esc(n)}</div><div class="{c}-cm-text">{esc(t)}</div>'
-            f'<div class="{c}-cm-like">{likes} 👍</div></div>' for n, t, likes in fake_comments(pub, s.comments))
+            f'<div class="{c}-cm-like">{likes} 👍</div></div>'
+            for n, t, likes in fake_comments(pub, s.comments)
+        )
         return f"""<div class="{c}-breadcrumb"><a href="/">{esc(s.name)}</a> &gt; <a href="{esc(ctx.section_url(pub.category))}">{esc(ctx.cat_label)}</a> &gt; <span>{esc(pub.title)}</span></div>
 <div class="{c}-news-box">
 <div class="{c}-news-meta"><span class="{c}-news-code">کد خبر: {pub.item_id}</span> <span class="{c}-news-date">{esc(ctx.dateline())}</span></div>
@@ -92,7 +104,8 @@ class DivSoup(Layout):
         rows = "".join(
             f'<div class="{c}-item"><div class="{c}-item-title"><a href="{esc(lk.href)}">{esc(lk.title)}</a></div>'
             f'<div class="{c}-item-lead">{esc(lk.lead)}</div><span class="{c}-item-date">{esc(ctx.dateline(lk.published))}</span></div>'
-            for lk in ctx.items)
+            for lk in ctx.items
+        )
         return f'<div class="{c}-news-list"><div class="{c}-box-title">{esc(ctx.cat_label or "تازه‌ترین اخبار")}</div>{rows}</div>'
 
 
@@ -117,7 +130,8 @@ class Html5(Layout):
         assert pub is not None
         comments = "".join(
             f'<li class="comment"><div class="comment-author">{esc(n)}</div><p class="comment-text">{esc(t)}</p></li>'
-            for n, t, _ in fake_comments(pub, ctx.spec.comments))
+            for n, t, _ in fake_comments(pub, ctx.spec.comments)
+        )
         return f"""<nav class="breadcrumbs" aria-label="breadcrumb"><ol><li><a href="/">خانه</a></li><li><a href="{esc(ctx.section_url(pub.category))}">{esc(ctx.cat_label)}</a></li></ol></nav>
 <article class="post">
 <header class="post-header"><span class="kicker">{esc(ctx.cat_label)}</span><h1 class="post-title">{esc(pub.title)}</h1><time class="post-date">{esc(ctx.dateline())}</time></header>
@@ -136,7 +150,8 @@ class Html5(Layout):
         cards = "".join(
             f'<article class="card"><h2 class="card-title"><a href="{esc(lk.href)}">{esc(lk.title)}</a></h2>'
             f'<p class="card-summary">{esc(lk.lead)}</p><time>{esc(ctx.dateline(lk.published))}</time></article>'
-            for lk in ctx.items)
+            for lk in ctx.items
+        )
         return f'<section class="latest"><h1>{esc(ctx.cat_label or "آخرین خبرها")}</h1>{cards}</section>'
 
 
@@ -148,10 +163,13 @@ class TableLayout(Layout):
     def chrome(self, ctx: PageContext, main: str) -> str:
         c, s = ctx.spec.css, ctx.spec
         nav = " | ".join(f'<a href="{esc(u)}" class="{c}-menu-link">{esc(lbl)}</a>' for lbl, u in nav_items(ctx))
-        sections = "".join(f'<tr><td class="{c}-sec"><a href="{esc(ctx.section_url(cat))}">» {esc(CATEGORIES[cat])}</a></td></tr>'
-                           for cat in s.categories)
-        latest = "".join(f'<tr><td class="{c}-latest"><a href="{esc(lk.href)}">{esc(lk.title)}</a></td></tr>'
-                         for lk in ctx.latest)
+        sections = "".join(
+            f'<tr><td class="{c}-sec"><a href="{esc(ctx.section_url(cat))}">» {esc(CATEGORIES[cat])}</a></td></tr>'
+            for cat in s.categories
+        )
+        latest = "".join(
+            f'<tr><td class="{c}-latest"><a href="{esc(lk.href)}">{esc(lk.title)}</a></td></tr>' for lk in ctx.latest
+        )
         return f"""<table width="100%" border="0" cellspacing="0" cellpadding="0" class="{c}-main">
 <tr><td colspan="3" class="{c}-header"><table width="100%"><tr><td class="{c}-logo"><a href="/"><font size="6" color="{s.color}">{esc(s.name)}</font></a><br><font size="2">{esc(s.tagline)}</font></td><td class="{c}-banner">{ad_block(ctx, 1)}</td></tr></table></td></tr>
 <tr><td colspan="3" class="{c}-menu" bgcolor="{s.color}">{nav}</td></tr>
@@ -166,9 +184,13 @@ class TableLayout(Layout):
     def article_main(self, ctx: PageContext) -> str:
         c, pub = ctx.spec.css, ctx.pub
         assert pub is not None
-        nazar = "".join(f'<tr><td class="{c}-nazar-name"><b>{esc(n)}</b>:</td><td class="{c}-nazar-matn">{esc(t)}</td></tr>'
-                        for n, t, _ in fake_comments(pub, ctx.spec.comments))
-        related = "".join(f'<tr><td class="{c}-rel">• <a href="{esc(lk.href)}">{esc(lk.title)}</a></td></tr>' for lk in ctx.related)
+        nazar = "".join(
+            f'<tr><td class="{c}-nazar-name"><b>{esc(n)}</b>:</td><td class="{c}-nazar-matn">{esc(t)}</td></tr>'
+            for n, t, _ in fake_comments(pub, ctx.spec.comments)
+        )
+        related = "".join(
+            f'<tr><td class="{c}-rel">• <a href="{esc(lk.href)}">{esc(lk.title)}</a></td></tr>' for lk in ctx.related
+        )
         return f"""<table width="100%" cellpadding="4" class="{c}-news">
 <tr><td class="{c}-path">مسیر: <a href="/">خانه</a> » <a href="{esc(ctx.section_url(pub.category))}">{esc(ctx.cat_label)}</a></td></tr>
 <tr><td class="{c}-date"><font size="2" color="#777">{esc(ctx.dateline())} &nbsp; شماره خبر: {pub.item_id}</font></td></tr>
@@ -188,7 +210,8 @@ class TableLayout(Layout):
         rows = "".join(
             f'<tr><td class="{c}-list-titr"><a href="{esc(lk.href)}"><b>{esc(lk.title)}</b></a><br>'
             f'<font size="2">{esc(lk.lead)}</font></td><td class="{c}-list-date" nowrap>{esc(ctx.dateline(lk.published))}</td></tr>'
-            for lk in ctx.items)
+            for lk in ctx.items
+        )
         return f'<table width="100%" cellpadding="4" class="{c}-list"><tr><td colspan="2" class="{c}-box-head"><b>{esc(ctx.cat_label or "اخبار روز")}</b></td></tr>{rows}</table>'
 
 
@@ -214,11 +237,15 @@ class Microdata(Layout):
     def article_main(self, ctx: PageContext) -> str:
         c, s, pub = ctx.spec.css, ctx.spec, ctx.pub
         assert pub is not None and ctx.published is not None
-        crumbs = (f'<ol class="{c}-crumbs" itemscope itemtype="https://schema.org/BreadcrumbList">'
-                  f'<li itemprop="itemListElement" itemscope itemtype="https://schema.org/ListItem"><a itemprop="item" href="{esc(ctx.base)}/"><span itemprop="name">خانه</span></a><meta itemprop="position" content="1"></li>'
-                  f'<li itemprop="itemListElement" itemscope itemtype="https://schema.org/ListItem"><a itemprop="item" href="{esc(ctx.section_url(pub.category))}"><span itemprop="name">{esc(ctx.cat_label)}</span></a><meta itemprop="position" content="2"></li></ol>')
-        fb = "".join(f'<blockquote class="{c}-fb-item"><cite>{esc(n)}</cite><p>{esc(t)}</p></blockquote>'
-                     for n, t, _ in fake_comments(pub, s.comments))
+        crumbs = (
+            f'<ol class="{c}-crumbs" itemscope itemtype="https://schema.org/BreadcrumbList">'
+            f'<li itemprop="itemListElement" itemscope itemtype="https://schema.org/ListItem"><a itemprop="item" href="{esc(ctx.base)}/"><span itemprop="name">خانه</span></a><meta itemprop="position" content="1"></li>'
+            f'<li itemprop="itemListElement" itemscope itemtype="https://schema.org/ListItem"><a itemprop="item" href="{esc(ctx.section_url(pub.category))}"><span itemprop="name">{esc(ctx.cat_label)}</span></a><meta itemprop="position" content="2"></li></ol>'
+        )
+        fb = "".join(
+            f'<blockquote class="{c}-fb-item"><cite>{esc(n)}</cite><p>{esc(t)}</p></blockquote>'
+            for n, t, _ in fake_comments(pub, s.comments)
+        )
         return f"""<div class="{c}-col">
 {crumbs}
 <section class="{c}-story" itemscope itemtype="https://schema.org/NewsArticle">
@@ -244,6 +271,10 @@ class Microdata(Layout):
         rows = "".join(
             f'<li itemprop="itemListElement" itemscope itemtype="https://schema.org/ListItem" class="{c}-li">'
             f'<a itemprop="url" href="{esc(lk.href)}"><span itemprop="name">{esc(lk.title)}</span></a>'
-            f'<p>{esc(lk.lead)}</p></li>' for lk in ctx.items)
-        return (f'<div class="{c}-col"><h1>{esc(ctx.cat_label or "صفحه اول")}</h1>'
-                f'<ul class="{c}-stream" itemscope itemtype="https://schema.org/ItemList">{rows}</ul></div>')
+            f"<p>{esc(lk.lead)}</p></li>"
+            for lk in ctx.items
+        )
+        return (
+            f'<div class="{c}-col"><h1>{esc(ctx.cat_label or "صفحه اول")}</h1>'
+            f'<ul class="{c}-stream" itemscope itemtype="https://schema.org/ItemList">{rows}</ul></div>'
+        )

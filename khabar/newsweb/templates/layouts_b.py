@@ -5,7 +5,14 @@ from __future__ import annotations
 import random
 
 from khabar.newsweb.templates.common import (
-    PageContext, ad_block, esc, fake_comments, link_list, nav_items, share_links, tags_html,
+    PageContext,
+    ad_block,
+    esc,
+    fake_comments,
+    link_list,
+    nav_items,
+    share_links,
+    tags_html,
 )
 from khabar.newsweb.templates.layouts_a import Layout
 
@@ -45,14 +52,21 @@ class Magazine(Layout):
             if i % 3 == 0 and i < len(pub.paragraphs):
                 if related:
                     lk = related.pop(0)
-                    blocks.append(f'<div class="read-more-box"><span>بیشتر بخوانید:</span> <a href="{esc(lk.href)}">{esc(lk.title)}</a></div>')
+                    blocks.append(
+                        f'<div class="read-more-box"><span>بیشتر بخوانید:</span> <a href="{esc(lk.href)}">{esc(lk.title)}</a></div>'
+                    )
                 elif ctx.spec.ads:
                     blocks.append(ad_block(ctx, 10 + i))
         if ctx.spec.ads and len(pub.paragraphs) >= 2:
-            blocks.insert(2, '<div class="inline-ad"><a href="/ads/click?slot=2" rel="sponsored">'
-                             'آگهی: بلیط ارزان سفرهای نوروزی را همین حالا رزرو کنید</a></div>')
-        comments = "".join(f'<div class="comment-box"><strong>{esc(n)}</strong><p>{esc(t)}</p></div>'
-                           for n, t, _ in fake_comments(pub, ctx.spec.comments))
+            blocks.insert(
+                2,
+                '<div class="inline-ad"><a href="/ads/click?slot=2" rel="sponsored">'
+                "آگهی: بلیط ارزان سفرهای نوروزی را همین حالا رزرو کنید</a></div>",
+            )
+        comments = "".join(
+            f'<div class="comment-box"><strong>{esc(n)}</strong><p>{esc(t)}</p></div>'
+            for n, t, _ in fake_comments(pub, ctx.spec.comments)
+        )
         text = "\n".join(blocks)
         return f"""<div class="story-hero"><img src="{esc(ctx.image)}" alt="{esc(pub.title)}"><div class="hero-caption">
 <a class="category-badge" href="{esc(ctx.section_url(pub.category))}">{esc(ctx.cat_label)}</a>
@@ -70,7 +84,8 @@ class Magazine(Layout):
         cards = "".join(
             f'<div class="grid-card"><a href="{esc(lk.href)}"><img src="{esc(lk.image)}" alt=""></a>'
             f'<h3><a href="{esc(lk.href)}">{esc(lk.title)}</a></h3><p class="excerpt">{esc(lk.lead)}</p></div>'
-            for lk in ctx.items)
+            for lk in ctx.items
+        )
         return f'<h2 class="page-heading">{esc(ctx.cat_label or "برگزیده‌ها")}</h2><div class="grid">{cards}</div>'
 
 
@@ -85,10 +100,13 @@ class SportsPortal(Layout):
     def chrome(self, ctx: PageContext, main: str) -> str:
         c, s = ctx.spec.css, ctx.spec
         rng = random.Random(s.index)
-        scores = "".join(f'<li class="match"><span>{a}</span> <b>{rng.randint(0, 3)} - {rng.randint(0, 3)}</b> <span>{b}</span></li>'
-                         for a, b in zip(_TEAMS[::2], _TEAMS[1::2]))
-        table = "".join(f"<tr><td>{i}</td><td>{t}</td><td>{20 - i}</td><td>{40 - 3 * i}</td></tr>"
-                        for i, t in enumerate(_TEAMS, 1))
+        scores = "".join(
+            f'<li class="match"><span>{a}</span> <b>{rng.randint(0, 3)} - {rng.randint(0, 3)}</b> <span>{b}</span></li>'
+            for a, b in zip(_TEAMS[::2], _TEAMS[1::2])
+        )
+        table = "".join(
+            f"<tr><td>{i}</td><td>{t}</td><td>{20 - i}</td><td>{40 - 3 * i}</td></tr>" for i, t in enumerate(_TEAMS, 1)
+        )
         subs = ("فوتبال ایران", "فوتبال جهان", "والیبال", "کشتی", "بسکتبال", "رزمی")
         nav = "".join(f'<li><a href="{esc(u)}">{esc(lbl)}</a></li>' for lbl, u in nav_items(ctx))
         nav += "".join(f'<li><a href="{esc(ctx.section_url("sports"))}">{esc(x)}</a></li>' for x in subs)
@@ -107,9 +125,11 @@ class SportsPortal(Layout):
         pub = ctx.pub
         assert pub is not None
         views = random.Random(pub.item_id).randint(300, 90000)
-        comments = "".join(f'<div class="user-comment"><div class="uc-head"><span class="uc-name">{esc(n)}</span>'
-                           f'<span class="uc-likes">{likes}</span></div><div class="uc-body">{esc(t)}</div></div>'
-                           for n, t, likes in fake_comments(pub, ctx.spec.comments))
+        comments = "".join(
+            f'<div class="user-comment"><div class="uc-head"><span class="uc-name">{esc(n)}</span>'
+            f'<span class="uc-likes">{likes}</span></div><div class="uc-body">{esc(t)}</div></div>'
+            for n, t, likes in fake_comments(pub, ctx.spec.comments)
+        )
         return f"""<ul class="breadcrumb"><li><a href="/">خانه</a></li><li><a href="{esc(ctx.section_url(pub.category))}">{esc(ctx.cat_label)}</a></li></ul>
 <div class="news-header"><div class="news-subtitle">{esc(pub.lead)}</div>
 <h1 class="headline">{esc(pub.title)}</h1>
@@ -125,8 +145,10 @@ class SportsPortal(Layout):
 <div id="comments-box" class="user-comments"><h3>نظرات</h3>{comments}</div>"""
 
     def listing_main(self, ctx: PageContext) -> str:
-        rows = "".join(f'<li><span class="time">{esc(ctx.dateline(lk.published))}</span> <a href="{esc(lk.href)}">{esc(lk.title)}</a></li>'
-                       for lk in ctx.items)
+        rows = "".join(
+            f'<li><span class="time">{esc(ctx.dateline(lk.published))}</span> <a href="{esc(lk.href)}">{esc(lk.title)}</a></li>'
+            for lk in ctx.items
+        )
         return f'<div class="news-list-box"><h2>{esc(ctx.cat_label or "اخبار ورزشی")}</h2><ul class="news-list">{rows}</ul></div>'
 
 
@@ -137,11 +159,19 @@ class AspNet(Layout):
 
     def chrome(self, ctx: PageContext, main: str) -> str:
         s = ctx.spec
-        menu = "".join(f'<a id="ctl00_rptMenu_ctl{i:02d}_lnkMenu" class="MenuItem" href="{esc(u)}">{esc(lbl)}</a>'
-                       for i, (lbl, u) in enumerate(nav_items(ctx)))
-        state = "/wEPDwUKMTY1NDU2MTA1Mg9kFgJmD2QWAgIDD2QWBAIBDw8WAh4EVGV4dAUK" + f"{s.index:04d}" + "ZGQCAw9kFgICAQ8PFgIeB1Zpc2libGVoZGRk"
-        latest = "".join(f'<tr><td><a id="ctl00_gvLatest_ctl{i:02d}_lnk" href="{esc(lk.href)}">{esc(lk.title)}</a></td></tr>'
-                         for i, lk in enumerate(ctx.latest, 2))
+        menu = "".join(
+            f'<a id="ctl00_rptMenu_ctl{i:02d}_lnkMenu" class="MenuItem" href="{esc(u)}">{esc(lbl)}</a>'
+            for i, (lbl, u) in enumerate(nav_items(ctx))
+        )
+        state = (
+            "/wEPDwUKMTY1NDU2MTA1Mg9kFgJmD2QWAgIDD2QWBAIBDw8WAh4EVGV4dAUK"
+            + f"{s.index:04d}"
+            + "ZGQCAw9kFgICAQ8PFgIeB1Zpc2libGVoZGRk"
+        )
+        latest = "".join(
+            f'<tr><td><a id="ctl00_gvLatest_ctl{i:02d}_lnk" href="{esc(lk.href)}">{esc(lk.title)}</a></td></tr>'
+            for i, lk in enumerate(ctx.latest, 2)
+        )
         return f"""<form name="aspnetForm" method="post" action="./Default.aspx" id="aspnetForm">
 <div><input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="{state}"><input type="hidden" name="__EVENTVALIDATION" id="__EVENTVALIDATION" value="/wEWAgK8{s.index}"></div>
 <div id="ctl00_divHeader" class="HeaderBox"><a href="/"><span id="ctl00_lblSiteName" class="SiteName">{esc(s.name)}</span></a><span id="ctl00_lblSlogan" class="Slogan">{esc(s.tagline)}</span></div>
@@ -157,10 +187,14 @@ class AspNet(Layout):
         pub = ctx.pub
         assert pub is not None
         p = "ctl00_ContentPlaceHolder1_"
-        rel = "".join(f'<li><a id="{p}rptRelated_ctl{i:02d}_lnk" href="{esc(lk.href)}">{esc(lk.title)}</a></li>'
-                      for i, lk in enumerate(ctx.related))
-        nazar = "".join(f'<tr><td class="NazarName">{esc(n)}</td><td class="NazarText">{esc(t)}</td></tr>'
-                        for n, t, _ in fake_comments(pub, ctx.spec.comments))
+        rel = "".join(
+            f'<li><a id="{p}rptRelated_ctl{i:02d}_lnk" href="{esc(lk.href)}">{esc(lk.title)}</a></li>'
+            for i, lk in enumerate(ctx.related)
+        )
+        nazar = "".join(
+            f'<tr><td class="NazarName">{esc(n)}</td><td class="NazarText">{esc(t)}</td></tr>'
+            for n, t, _ in fake_comments(pub, ctx.spec.comments)
+        )
         return f"""<div id="{p}pnlNews" class="NewsPanel">
 <span id="{p}lblService" class="Service"><a href="{esc(ctx.section_url(pub.category))}">{esc(ctx.cat_label)}</a></span>
 <span id="{p}lblDate" class="NewsDate">{esc(ctx.dateline())}</span> <span id="{p}lblCode" class="NewsCode">کد مطلب: {pub.item_id}</span>
@@ -180,8 +214,10 @@ class AspNet(Layout):
 
     def listing_main(self, ctx: PageContext) -> str:
         p = "ctl00_ContentPlaceHolder1_"
-        rows = "".join(f'<tr><td><a id="{p}gvNews_ctl{i:02d}_lnkTitle" href="{esc(lk.href)}">{esc(lk.title)}</a>'
-                       f'<br><span class="ListLead">{esc(lk.lead)}</span></td><td class="ListDate">{esc(ctx.dateline(lk.published))}</td></tr>'
-                       for i, lk in enumerate(ctx.items, 2))
+        rows = "".join(
+            f'<tr><td><a id="{p}gvNews_ctl{i:02d}_lnkTitle" href="{esc(lk.href)}">{esc(lk.title)}</a>'
+            f'<br><span class="ListLead">{esc(lk.lead)}</span></td><td class="ListDate">{esc(ctx.dateline(lk.published))}</td></tr>'
+            for i, lk in enumerate(ctx.items, 2)
+        )
         title = esc(ctx.cat_label or "آخرین مطالب")
         return f'<span class="BoxTitle">{title}</span><table id="{p}gvNews" class="GridView" cellspacing="0" rules="all" border="1">{rows}</table>'

@@ -74,7 +74,7 @@ def unpack_centroid(data: bytes) -> dict[int, float]:
     data = bytes(data)
     n = len(data) // 8
     ids = np.frombuffer(data[: 4 * n], dtype=np.uint32)
-    weights = np.frombuffer(data[4 * n: 8 * n], dtype=np.float32)
+    weights = np.frombuffer(data[4 * n : 8 * n], dtype=np.float32)
     return dict(zip(ids.tolist(), weights.tolist()))
 
 
@@ -138,14 +138,20 @@ def _folded_name(name: str) -> frozenset[str]:
 class StoryClusterer:
     """Online, incremental story clustering (see the module doc)."""
 
-    def __init__(self, config: ClusteringConfig | None = None, weighter: TermWeighter | None = None,
-                 new_story_id: Callable[[], int] | None = None):
+    def __init__(
+        self,
+        config: ClusteringConfig | None = None,
+        weighter: TermWeighter | None = None,
+        new_story_id: Callable[[], int] | None = None,
+    ):
         self.config = config or ClusteringConfig()
         self.weighter = weighter or TermWeighter(top_terms=self.config.query_terms)
         self.window = self.config.window_hours * HOUR
         self.near_duplicates = NearDuplicateIndex(
-            threshold=self.config.near_duplicate_threshold, containment=self.config.near_duplicate_containment,
-            window=self.config.near_duplicate_window_hours * HOUR)
+            threshold=self.config.near_duplicate_threshold,
+            containment=self.config.near_duplicate_containment,
+            window=self.config.near_duplicate_window_hours * HOUR,
+        )
         self.stories: dict[int, StoryState] = {}
         self.redirects: dict[int, int] = {}
         self.story_of: dict[Hashable, int] = {}  # article -> story, for articles in the window
@@ -175,9 +181,17 @@ class StoryClusterer:
         self.near_duplicates.add(doc.id, signature, size, doc.published, root=root)
         if reroot is not None:
             self.near_duplicates.reroot(reroot, doc.id)
-        return Assignment(doc.id, story.id, story.size == 1, similarity, duplicate_of=root,
-                          duplicate_similarity=dup.jaccard if dup else 0.0, merged=merged,
-                          signature=NearDuplicateIndex.to_bytes(signature, size), reroot=reroot)
+        return Assignment(
+            doc.id,
+            story.id,
+            story.size == 1,
+            similarity,
+            duplicate_of=root,
+            duplicate_similarity=dup.jaccard if dup else 0.0,
+            merged=merged,
+            signature=NearDuplicateIndex.to_bytes(signature, size),
+            reroot=reroot,
+        )
 
     def resolve(self, story_id: int) -> int:
         """The story ``story_id`` now is (after merges)."""
@@ -190,8 +204,9 @@ class StoryClusterer:
             story_id = following
         return root
 
-    def restore_story(self, story_id: int, centroid: dict[int, float], size: int, first: float, last: float,
-                      sources: set[str]) -> None:
+    def restore_story(
+        self, story_id: int, centroid: dict[int, float], size: int, first: float, last: float, sources: set[str]
+    ) -> None:
         """Put a stored story back in memory, or replace it (rebuilding the state from a database)."""
         previous = self.stories.get(story_id)
         state = StoryState(story_id, first)
@@ -218,8 +233,15 @@ class StoryClusterer:
             keys.add("name:" + " ".join(sorted(_folded_name(source_name))))
         return keys
 
-    def restore_article(self, doc_id: Hashable, story_id: int, signature: np.ndarray, size: int,
-                        published: float, duplicate_of: Hashable | None = None) -> None:
+    def restore_article(
+        self,
+        doc_id: Hashable,
+        story_id: int,
+        signature: np.ndarray,
+        size: int,
+        published: float,
+        duplicate_of: Hashable | None = None,
+    ) -> None:
         """Put a stored article's near-duplicate signature and story back in memory."""
         self.story_of[doc_id] = story_id
         self._added += 1
@@ -231,8 +253,9 @@ class StoryClusterer:
         return self.near_duplicates.signature(features.shingles), len(features.shingles)
 
     # -- decisions ----------------------------------------------------------------------
-    def _choose(self, doc: StoryDocument, features: ArticleFeatures, dup: NearDuplicate | None
-                ) -> tuple[StoryState, float, list[tuple[int, int]]]:
+    def _choose(
+        self, doc: StoryDocument, features: ArticleFeatures, dup: NearDuplicate | None
+    ) -> tuple[StoryState, float, list[tuple[int, int]]]:
         cfg = self.config
         if dup is not None:
             target = self.stories.get(self.resolve(self.story_of.get(dup.key, -1)))
@@ -248,7 +271,9 @@ class StoryClusterer:
                 if sim < cfg.threshold or other.id not in self.stories or best.id not in self.stories:
                     continue
                 if self._centroid_similarity(best, other) >= cfg.merge_threshold:
-                    survivor, absorbed = (best, other) if (best.size, -best.id) >= (other.size, -other.id) else (other, best)
+                    survivor, absorbed = (
+                        (best, other) if (best.size, -best.id) >= (other.size, -other.id) else (other, best)
+                    )
                     self._merge(absorbed, survivor)
                     merged.append((absorbed.id, survivor.id))
                     best = survivor

@@ -36,8 +36,11 @@ def run_cluster(args) -> int:
             print(f"khabar cluster: {exc}", file=sys.stderr)
             return 2
     took = time.perf_counter() - started
-    print(f"{summary.articles} articles -> {summary.stories} stories ({summary.duplicates} near-duplicates, "
-          f"{summary.merges} merges) in {took:.1f} s", file=sys.stderr)
+    print(
+        f"{summary.articles} articles -> {summary.stories} stories ({summary.duplicates} near-duplicates, "
+        f"{summary.merges} merges) in {took:.1f} s",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -14,7 +14,9 @@ from urllib.parse import urljoin, urlsplit
 
 LEAD_CLASSES = frozenset({"lead", "top-news", "topnews", "main-news", "lead-news", "headline", "top-story"})
 MAX_LEADS = 10
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
 
 
 class _LeadParser(HTMLParser):

@@ -19,8 +19,8 @@ article and rebuilt for the window on start-up.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Hashable
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -43,8 +43,14 @@ class NearDuplicate:
 class NearDuplicateIndex:
     """MinHash LSH over article shingles, for one time window."""
 
-    def __init__(self, threshold: float = 0.6, containment: float = 0.85, window: float = 24 * 3600.0,
-                 num_perm: int = NUM_PERM, bands: tuple[int, int] = BANDS):
+    def __init__(
+        self,
+        threshold: float = 0.6,
+        containment: float = 0.85,
+        window: float = 24 * 3600.0,
+        num_perm: int = NUM_PERM,
+        bands: tuple[int, int] = BANDS,
+    ):
         self.threshold, self.min_containment, self.window = threshold, containment, window
         self.num_perm = num_perm
         self._work = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME)  # reused: permutations are costly
@@ -124,8 +130,9 @@ class NearDuplicateIndex:
             self._roots[old_root] = new_root
 
     # -- updates -------------------------------------------------------------------
-    def add(self, key: Hashable, signature: np.ndarray, size: int, published: float,
-            root: Hashable | None = None) -> None:
+    def add(
+        self, key: Hashable, signature: np.ndarray, size: int, published: float, root: Hashable | None = None
+    ) -> None:
         """Index an article (``root``: the earliest article it duplicates, if any)."""
         if key in self._signatures or size == 0:
             return

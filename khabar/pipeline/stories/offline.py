@@ -82,8 +82,9 @@ def cluster_jsonl(lines: Iterable[str], out: IO[str], config: ClusteringConfig |
         row["duplicate_of"] = a.duplicate_of
         stories.add(row["story"])
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return ClusterSummary(len(rows), len(stories), sum(a.duplicate_of is not None for a in assigned),
-                          sum(len(a.merged) for a in assigned))
+    return ClusterSummary(
+        len(rows), len(stories), sum(a.duplicate_of is not None for a in assigned), sum(len(a.merged) for a in assigned)
+    )
 
 
 def labels(lines: Iterable[str], field: str | None = None) -> dict:
@@ -98,8 +99,12 @@ def labels(lines: Iterable[str], field: str | None = None) -> dict:
     return out
 
 
-def evaluate_jsonl(gold_lines: Iterable[str], pred_lines: Iterable[str], gold_field: str | None = None,
-                   pred_field: str | None = "story") -> BCubed:
+def evaluate_jsonl(
+    gold_lines: Iterable[str],
+    pred_lines: Iterable[str],
+    gold_field: str | None = None,
+    pred_field: str | None = "story",
+) -> BCubed:
     gold = labels(gold_lines, gold_field)
     pred = labels(pred_lines, pred_field)
     missing = len(set(gold) - set(pred))

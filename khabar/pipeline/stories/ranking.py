@@ -69,8 +69,9 @@ class Importance:
     last_activity: float
 
 
-def story_importance(items: list[CoverageItem], sightings: list[LeadSighting], now: float,
-                     config: RankingConfig = RankingConfig()) -> Importance:
+def story_importance(
+    items: list[CoverageItem], sightings: list[LeadSighting], now: float, config: RankingConfig = RankingConfig()
+) -> Importance:
     """The importance of one story at time ``now`` (see the module doc)."""
     if not items:
         return Importance(0.0, -math.inf, 0, 0.0, 0, 0, 0, 0.0, now, now)
@@ -87,13 +88,25 @@ def story_importance(items: list[CoverageItem], sightings: list[LeadSighting], n
     lead_hours = sum(max(0.0, min(s.last_seen, now) - s.first_seen) for s in sightings) / HOUR
     last = max([i.published for i in items] + [s.last_seen for s in sightings])
     weighted = sum(weights.values())
-    raw = (weighted
-           + config.pickup_weight * max(0, pickup - 1)
-           + config.leading_now_weight * len(leading_now)
-           + config.leading_ever_weight * len(leading_ever)
-           + config.lead_hour_weight * min(lead_hours, config.max_lead_hours))
+    raw = (
+        weighted
+        + config.pickup_weight * max(0, pickup - 1)
+        + config.leading_now_weight * len(leading_now)
+        + config.leading_ever_weight * len(leading_ever)
+        + config.lead_hour_weight * min(lead_hours, config.max_lead_hours)
+    )
     half_life = config.half_life_hours * HOUR
     score = raw * 0.5 ** (max(0.0, now - last) / half_life)
     rank = math.log2(max(raw, 1e-9)) + last / half_life
-    return Importance(round(score, 6), rank, len(weights), weighted, pickup, len(leading_now), len(leading_ever),
-                      round(lead_hours, 3), first, last)
+    return Importance(
+        round(score, 6),
+        rank,
+        len(weights),
+        weighted,
+        pickup,
+        len(leading_now),
+        len(leading_ever),
+        round(lead_hours, 3),
+        first,
+        last,
+    )

@@ -38,7 +38,8 @@ MAX_BODY_TOKENS = 300
 SHINGLE_SIZE = 4  # words per shingle for near-duplicate detection
 
 # Function words (after folding) that carry no event: Persian and English.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 از به با در برای که این آن را و یا تا بر هم نیز شد شده است بود کرد کرده کند کنند کنیم میشود میشوند
 شود شوند باشد بوده دارد دارند داشت داشته گفت گفته اعلام کرد اینکه آنها ایشان وی او ما شما خود
 یک دو سه هر چند همه همین همان دیگر بیش کم پس پیش بعد قبل روز امروز دیروز فردا سال ماه هفته
@@ -48,7 +49,8 @@ the a an of to in and or for on at by with from as is are was were be been being
 these those he she they we you i his her their our your not no but if then than so such also about
 into over after before between under up down out more most other some any all can could would should
 will may might has have had do does did says said say new one two mr mrs ms
-""".split())
+""".split()
+)
 _GUILLEMETS_RE = re.compile(r"«([^«»]{2,60})»")
 _CAPITALISED_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
 
@@ -87,7 +89,7 @@ def _without_credit(text: str) -> tuple[str, str, list[str], str]:
     start = text.find(found.phrase)
     if start < 0:
         return text, found.reported_by, list(found.citing), found.place
-    return text[:start] + text[start + len(found.phrase):], found.reported_by, list(found.citing), found.place
+    return text[:start] + text[start + len(found.phrase) :], found.reported_by, list(found.citing), found.place
 
 
 def split_text(title: str, lead: str, body: str) -> TextParts:
@@ -104,8 +106,12 @@ def split_text(title: str, lead: str, body: str) -> TextParts:
     if place:
         names.update(search_tokens(place))
     return TextParts(
-        title=search_tokens(title or ""), lead=search_tokens(lead), body=search_tokens(body)[:MAX_BODY_TOKENS],
-        names=names - STOPWORDS, reported_by=reported_by or lead_by, citing=citing or lead_citing,
+        title=search_tokens(title or ""),
+        lead=search_tokens(lead),
+        body=search_tokens(body)[:MAX_BODY_TOKENS],
+        names=names - STOPWORDS,
+        reported_by=reported_by or lead_by,
+        citing=citing or lead_citing,
     )
 
 
@@ -113,7 +119,7 @@ def shingles(tokens: list[str], size: int = SHINGLE_SIZE) -> list[bytes]:
     """Distinct word ``size``-grams (bytes, for MinHash); a short text gives its whole self."""
     if len(tokens) < size:
         return [" ".join(tokens).encode("utf-8")] if tokens else []
-    return list({" ".join(tokens[i:i + size]).encode("utf-8") for i in range(len(tokens) - size + 1)})
+    return list({" ".join(tokens[i : i + size]).encode("utf-8") for i in range(len(tokens) - size + 1)})
 
 
 @lru_cache(maxsize=4)
@@ -171,5 +177,10 @@ class TermWeighter:
         norm = math.sqrt(sum(w * w for w in terms.values())) or 1.0
         terms = {t: w / norm for t, w in terms.items()}
         top = sorted(terms, key=lambda t: (-terms[t], t))[: self.top_terms]
-        return ArticleFeatures(terms=terms, top_terms=top, shingles=shingles(parts.lead + parts.body),
-                               reported_by=parts.reported_by, citing=parts.citing)
+        return ArticleFeatures(
+            terms=terms,
+            top_terms=top,
+            shingles=shingles(parts.lead + parts.body),
+            reported_by=parts.reported_by,
+            citing=parts.citing,
+        )

@@ -82,10 +82,10 @@ class SearchBackend:
         """(Re)index these articles; hidden or deleted ones are removed. Returns how many were indexed."""
         from khabar.news.models import Article
 
-        ids = sorted(set(int(i) for i in article_ids))
+        ids = sorted({int(i) for i in article_ids})
         indexed = 0
         for start in range(0, len(ids), INDEX_BATCH):
-            chunk = ids[start:start + INDEX_BATCH]
+            chunk = ids[start : start + INDEX_BATCH]
             rows = list(Article.objects.using(self.using).filter(id__in=chunk).values(*ARTICLE_FIELDS))
             documents = [document_for(row) for row in rows if not row["hidden"]]
             self._delete(chunk)
@@ -113,7 +113,7 @@ class SearchBackend:
         return done
 
     def remove(self, article_ids: Iterable[int]) -> None:
-        self._delete(sorted(set(int(i) for i in article_ids)))
+        self._delete(sorted({int(i) for i in article_ids}))
 
     # --- backend specific ------------------------------------------------------
     def _write(self, documents: list[IndexDocument]) -> None:

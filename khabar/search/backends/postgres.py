@@ -19,7 +19,7 @@ TABLE = "search_article_index"
 # Columns (migration search.0001): article_id, published_at, category_id, source_id, document
 # (tsvector of the folded title, weight A, and lead + body, weight D), GIN-indexed.
 # ts_rank weights for labels D, C, B, A: the headline (A) counts TITLE_WEIGHT times the body (D).
-_WEIGHTS = "{%s, %s, %s, %s}" % (1.0 / TITLE_WEIGHT, 1.0 / TITLE_WEIGHT, 1.0 / TITLE_WEIGHT, 1.0)
+_WEIGHTS = f"{{{1.0 / TITLE_WEIGHT}, {1.0 / TITLE_WEIGHT}, {1.0 / TITLE_WEIGHT}, {1.0}}}"
 
 
 class PostgresSearchBackend(SearchBackend):
@@ -35,7 +35,10 @@ class PostgresSearchBackend(SearchBackend):
                 VALUES (%s, %s, %s, %s, setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'D'))
                 ON CONFLICT (article_id) DO UPDATE SET published_at = EXCLUDED.published_at,
                     category_id = EXCLUDED.category_id, source_id = EXCLUDED.source_id, document = EXCLUDED.document""",
-                [(d.article_id, d.published_at, d.category_id, d.source_id, d.title_key, d.body_key) for d in documents],
+                [
+                    (d.article_id, d.published_at, d.category_id, d.source_id, d.title_key, d.body_key)
+                    for d in documents
+                ],
             )
 
     def _delete(self, article_ids: list[int]) -> None:
@@ -78,7 +81,9 @@ class PostgresSearchBackend(SearchBackend):
         limit = max(0, min(limit, self.max_results - offset))
         source = f"FROM {TABLE}, plainto_tsquery('simple', %s) AS q WHERE {where}"
         with self._cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM (SELECT 1 {source} LIMIT %s) AS matches", [query, *params, self.max_results])
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 {source} LIMIT %s) AS matches", [query, *params, self.max_results]
+            )
             total = cursor.fetchone()[0]
             if not total or not limit:
                 return SearchHits(ids=[], total=total)

@@ -42,7 +42,15 @@ class SqliteFtsBackend(SearchBackend):
                 f"INSERT INTO {TABLE} (rowid, article_id, published, category_id, source_id, title, body)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 [
-                    (d.article_id, d.article_id, epoch_days(d.published_at), d.category_id, d.source_id, d.title_key, d.body_key)
+                    (
+                        d.article_id,
+                        d.article_id,
+                        epoch_days(d.published_at),
+                        d.category_id,
+                        d.source_id,
+                        d.title_key,
+                        d.body_key,
+                    )
                     for d in documents
                 ],
             )
@@ -86,7 +94,9 @@ class SqliteFtsBackend(SearchBackend):
         where, params = self._where(tokens, filters)
         limit = max(0, min(limit, self.max_results - offset))
         with self._cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s)", [*params, self.max_results])
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s)", [*params, self.max_results]
+            )
             total = cursor.fetchone()[0]
             if not total or not limit:
                 return SearchHits(ids=[], total=total)

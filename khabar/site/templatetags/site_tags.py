@@ -14,7 +14,10 @@ register = template.Library()
 _READER_TAGS = ALLOWED_TAGS - {"img"}
 _READER_ATTRIBUTES = {tag: attrs for tag, attrs in ALLOWED_ATTRIBUTES.items() if tag != "img"}
 # Paragraphs that mix Persian and Latin take their direction from their own first strong letter.
-_AUTO_DIR = {tag: {"dir": "auto"} for tag in ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "figcaption", "td", "th", "div")}
+_AUTO_DIR = {
+    tag: {"dir": "auto"}
+    for tag in ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "figcaption", "td", "th", "div")
+}
 
 # Feed.status values (khabar/pipeline/health.py) in Persian.
 FEED_STATUS = {
@@ -38,7 +41,9 @@ def reader_html(value: str) -> SafeString:
     """Stored body HTML as shown to readers: sanitized again, no images, ``dir="auto"`` blocks."""
     if not value:
         return mark_safe("")
-    return mark_safe(sanitize_html(value, tags=_READER_TAGS, attributes=_READER_ATTRIBUTES, set_tag_attribute_values=_AUTO_DIR))
+    return mark_safe(
+        sanitize_html(value, tags=_READER_TAGS, attributes=_READER_ATTRIBUTES, set_tag_attribute_values=_AUTO_DIR)
+    )
 
 
 @register.filter

@@ -27,6 +27,8 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             total = backend.rebuild(progress=progress)
-        self.stdout.write(self.style.SUCCESS(
-            f"Indexed {total} articles with {type(backend).__name__} in {time.monotonic() - started:.1f} s."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Indexed {total} articles with {type(backend).__name__} in {time.monotonic() - started:.1f} s."
+            )
+        )
