@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.etree
 
 from khabar.pipeline.dates import parse_persian_datetime
+from khabar.pipeline.persian import ZWNJ
 
 __all__ = [
     "LIST_SPLIT_RE",
@@ -48,7 +49,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-ZWNJ = "\u200c"
 _WS_RE = re.compile(r"\s+")
 LIST_SPLIT_RE = re.compile(r"\s*[,،؛;]\s*")  # separators of a category or tag list
 _ARABIC_SCRIPT_RE = re.compile("[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")

@@ -20,21 +20,32 @@ import unicodedata
 
 ZWNJ = "\u200c"
 
-# Arabic letter forms that Persian writes differently.
-_LETTERS = str.maketrans(
-    {
-        "\u064a": "\u06cc",  # ي -> ی
-        "\u0649": "\u06cc",  # ى -> ی
-        "\u0643": "\u06a9",  # ك -> ک
-    }
-)
+# The one letter unification of the project: Arabic forms Persian writes differently
+# (ي ى -> ی, ك -> ک). Every step that unifies letters (display text, dates, credits,
+# ZWNJ lookups, search keys) builds its table from this map, adding only its own extras.
+ARABIC_TO_PERSIAN = {
+    "\u064a": "\u06cc",  # ي -> ی
+    "\u0649": "\u06cc",  # ى -> ی
+    "\u0643": "\u06a9",  # ك -> ک
+}
+# Heh forms folded to ه for lookups only (ZWNJ lexicon, search keys): readers see ۀ and ة as written.
+HEH_FORMS = {
+    "\u06c0": "\u0647",  # ۀ -> ه
+    "\u0629": "\u0647",  # ة -> ه
+}
+_LETTERS = str.maketrans(ARABIC_TO_PERSIAN)
+
 _PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
-_TO_PERSIAN_DIGITS = str.maketrans("0123456789٠١٢٣٤٥٦٧٨٩", _PERSIAN_DIGITS * 2)
-_TO_LATIN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)
+_ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+_TO_PERSIAN_DIGITS = str.maketrans("0123456789" + _ARABIC_INDIC_DIGITS, _PERSIAN_DIGITS * 2)
+# Persian and Arabic-Indic digits -> Latin digits, for parsing and matching (never for display).
+LATIN_DIGITS = {
+    digit: str(value) for digits in (_PERSIAN_DIGITS, _ARABIC_INDIC_DIGITS) for value, digit in enumerate(digits)
+}
 
 _KASHIDA = "\u0640"
 # Invisible characters that are junk in Persian text (ZWNJ is NOT among them).
-_JUNK_RE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad" + _KASHIDA + "]")
+INVISIBLE_JUNK_RE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad" + _KASHIDA + "]")
 _ZWNJ_RUN_RE = re.compile(ZWNJ + "{2,}")
 # A ZWNJ next to a space or at a word edge joins nothing: it is junk only there.
 _ZWNJ_EDGE_RE = re.compile(r"(?:(?<=\s)|^)" + ZWNJ + "|" + ZWNJ + r"(?=\s|$)", re.M)
@@ -63,7 +74,7 @@ def normalize_display(text: str) -> str:
         return ""
     text = unicodedata.normalize("NFC", text)
     text = text.translate(_LETTERS)
-    text = _JUNK_RE.sub("", text)
+    text = INVISIBLE_JUNK_RE.sub("", text)
     text = _ZWNJ_RUN_RE.sub(ZWNJ, text)
     text = _ZWNJ_EDGE_RE.sub("", text)
     text = _SPACES_RE.sub(" ", text)
@@ -114,10 +125,6 @@ def display_digits(text: str) -> str:
 
 def to_persian_digits(value: object) -> str:
     return str(value).translate(_TO_PERSIAN_DIGITS)
-
-
-def to_latin_digits(value: object) -> str:
-    return str(value).translate(_TO_LATIN_DIGITS)
 
 
 _TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")
