@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "khabar.news",
     "khabar.site",
     "khabar.search",
+    "khabar.stories",
     "django.contrib.sitemaps",
 ]
 

@@ -88,8 +88,8 @@ class CrawlService:
         connections.close_all()
 
     def _schedule_loop(self) -> None:
-        from khabar.crawler.homepages import enqueue_front_pages_if_due
         from khabar.crawler.schedule import enqueue_due_feeds
+        from khabar.stories.homepages import enqueue_front_pages_if_due
 
         while not self._stop.is_set():
             try:

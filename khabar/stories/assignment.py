@@ -28,8 +28,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from khabar.news.models import Article, Story, StoryIndexState
-from khabar.news.story_ranking import refresh_stories
+from khabar.news.models import Article
 from khabar.pipeline.stories.clustering import (
     ClusteringConfig,
     StoryClusterer,
@@ -39,13 +38,15 @@ from khabar.pipeline.stories.clustering import (
 )
 from khabar.pipeline.stories.near_duplicates import NearDuplicateIndex
 from khabar.sources.models import Source
+from khabar.stories.models import Story, StoryIndexState
+from khabar.stories.ranking import refresh_stories
 
 log = logging.getLogger("khabar.stories")
 REBUILD_AFTER_CHANGES = 5000  # more stories changed elsewhere than this: rebuild rather than catch up
 
 
 def window() -> timedelta:
-    return timedelta(hours=float(getattr(settings, "KHABAR_STORY_WINDOW_HOURS", 72)))
+    return timedelta(hours=settings.KHABAR_STORY_WINDOW_HOURS)
 
 
 def _ts(dt: datetime) -> float:
@@ -248,7 +249,7 @@ def assign_pending(limit: int = 2000) -> StoryBatch:
 
 
 def on_articles_stored(sender, article_ids: list[int], **kwargs) -> None:
-    """Receiver of ``articles_stored`` (connected in ``NewsConfig.ready``)."""
+    """Receiver of ``articles_stored`` (connected in ``StoriesConfig.ready``)."""
     batch = assign_stories(article_ids)
     log.info(
         "stories: %d article(s) assigned, %d new stories, %d near-duplicates, %d merges",

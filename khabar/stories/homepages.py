@@ -29,17 +29,18 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from khabar.news.models import Article, FrontPageCheck, FrontPageLead
-from khabar.news.story_ranking import rerank
+from khabar.news.models import Article
 from khabar.pipeline.collect import canonical_url, is_html_type
 from khabar.pipeline.stories.front_pages import lead_links
 from khabar.sources.models import Source
+from khabar.stories.models import FrontPageCheck, FrontPageLead
+from khabar.stories.ranking import rerank
 
-log = logging.getLogger("khabar.crawler")
+log = logging.getLogger("khabar.stories")
 
 
 def interval() -> timedelta:
-    return timedelta(seconds=float(getattr(settings, "KHABAR_FRONT_PAGE_INTERVAL", 300)))
+    return timedelta(seconds=settings.KHABAR_FRONT_PAGE_INTERVAL)
 
 
 @dataclass
