@@ -237,14 +237,21 @@ def _persist(
     refresh_stories(batch.touched, revision=generation, centroids=centroids, weighter=clusterer.weighter)
 
 
-def assign_pending(limit: int = 2000) -> StoryBatch:
-    """Cluster recent articles that have no story yet (e.g. a receiver failed earlier)."""
-    horizon = timezone.now() - window()
-    ids = list(
-        Article.objects.filter(story__isnull=True, published_at__gte=horizon)
-        .order_by("published_at", "id")
-        .values_list("pk", flat=True)[:limit]
+def pending_articles(now=None, settled: timedelta | None = None):
+    """Articles of the window still without a story, stored at least ``settled`` ago (default: just now).
+
+    A just-stored article is normally being assigned by the ``articles_stored`` receiver;
+    one that stays without a story was missed (the receiver failed, or the process died).
+    """
+    now = now or timezone.now()
+    return Article.objects.filter(
+        story__isnull=True, published_at__gte=now - window(), fetched_at__lte=now - (settled or timedelta())
     )
+
+
+def assign_pending(now=None, settled: timedelta | None = None, limit: int = 500) -> StoryBatch:
+    """Catch up: put up to ``limit`` pending articles (oldest first) into stories."""
+    ids = list(pending_articles(now, settled).order_by("published_at", "id").values_list("pk", flat=True)[:limit])
     return assign_stories(ids)
 
 
