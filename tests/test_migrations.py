@@ -74,6 +74,7 @@ def _fill_before_move(apps) -> dict:
     FrontPageCheck.objects.create(source=source, next_check_at=WHEN, leads_found=3, last_error="")
     FrontPageLead.objects.create(source=source, article=first, first_seen_at=WHEN, last_seen_at=WHEN)
     story_type = ContentType.objects.get_or_create(app_label="news", model="story")[0]
+    category_type = ContentType.objects.get_or_create(app_label="news", model="category")[0]
     return {
         "category": category.pk,
         "source": source.pk,
@@ -82,6 +83,7 @@ def _fill_before_move(apps) -> dict:
         "merged": merged.pk,
         "articles": [first.pk, second.pk],
         "story_type": story_type.pk,
+        "category_type": category_type.pk,
     }
 
 
@@ -119,8 +121,10 @@ def test_moving_category_and_story_models_keeps_every_row(back_to_latest):
     assert (state.generation, state.epoch) == (17, "e" * 32)
     assert FrontPageCheck.objects.get(source_id=ids["source"]).leads_found == 3
     assert FrontPageLead.objects.get().article_id == ids["articles"][0]
-    # The content type row (and so its permissions and admin history) moved with the model.
+    # The content type rows (and so their permissions and admin history) moved with the models.
     assert ContentType.objects.get(app_label="stories", model="story").pk == ids["story_type"]
+    assert ContentType.objects.get(app_label="sources", model="category").pk == ids["category_type"]
+    assert not ContentType.objects.filter(app_label="news", model__in=["story", "category"]).exists()
     # New rows go to the same tables.
     again = Story.objects.create(title="تازه")
     assert Article.objects.filter(pk=ids["articles"][0]).update(story=again) == 1

@@ -1,30 +1,14 @@
 # Category moves from the news app to sources (feeds carry one, and sources sits below news).
 # State only: the table keeps its name (news_category) and every row; no SQL runs on the table.
+# news/0005 re-points Article.category here and moves the content type.
 
 import django.db.models.deletion
 from django.db import migrations, models
 
 
-def rename_content_type(apps, schema_editor):
-    _move_content_type(apps, schema_editor, "news", "sources")
-
-
-def restore_content_type(apps, schema_editor):
-    _move_content_type(apps, schema_editor, "sources", "news")
-
-
-def _move_content_type(apps, schema_editor, old, new):
-    # Permissions and admin history point to the content type: keep its row, change its app.
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    types = ContentType.objects.using(schema_editor.connection.alias)
-    if not types.filter(app_label=new, model="category").exists():
-        types.filter(app_label=old, model="category").update(app_label=new)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("contenttypes", "0002_remove_content_type_name"),
         ("sources", "0002_crawler_politeness_health"),
         ("news", "0004_stories"),
     ]
@@ -61,5 +45,4 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        migrations.RunPython(rename_content_type, restore_content_type),
     ]

@@ -1,6 +1,7 @@
 # Story, StoryIndexState, FrontPageCheck and FrontPageLead move from the news app to the stories app.
 # State only: their tables keep their names (news_story, ...) and every row; no SQL runs on them.
-# news/0005 then points Article.story here and drops the old models from the news app's state.
+# news/0005 then points Article.story here, drops the old models from the news app's state
+# and moves their content types.
 
 import django.db.models.deletion
 import django.utils.timezone
@@ -8,32 +9,12 @@ from django.db import migrations, models
 
 import khabar.stories.models
 
-MODELS = ("story", "storyindexstate", "frontpagecheck", "frontpagelead")
-
-
-def rename_content_types(apps, schema_editor):
-    _move_content_types(apps, schema_editor, "news", "stories")
-
-
-def restore_content_types(apps, schema_editor):
-    _move_content_types(apps, schema_editor, "stories", "news")
-
-
-def _move_content_types(apps, schema_editor, old, new):
-    # Permissions and admin history point to the content types: keep their rows, change their app.
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    types = ContentType.objects.using(schema_editor.connection.alias)
-    for model in MODELS:
-        if not types.filter(app_label=new, model=model).exists():
-            types.filter(app_label=old, model=model).update(app_label=new)
-
 
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
-        ("contenttypes", "0002_remove_content_type_name"),
         ("news", "0004_stories"),
         ("sources", "0003_category"),
     ]
@@ -118,5 +99,4 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        migrations.RunPython(rename_content_types, restore_content_types),
     ]
