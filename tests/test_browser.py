@@ -21,9 +21,9 @@ from django.utils import timezone
 from sitekit import ZWNJ, make_article
 from test_site_images import ImageServer
 
-from khabar.news.models import Category, Story
 from khabar.site.models import ArticleDailyViews, Comment
-from khabar.sources.models import Feed
+from khabar.sources.models import Category, Feed
+from khabar.stories.models import Story
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -204,7 +204,7 @@ def site(settings, tmp_path, mehr, yjc, world, lavrov, yjc_world):
 
 
 def _story_path(story: Story) -> str | None:
-    from khabar.site.story_urls import urlpatterns
+    from khabar.stories.urls import urlpatterns
 
     for pattern in urlpatterns:
         name = getattr(pattern, "name", None) or ""
@@ -328,7 +328,7 @@ def test_comment_flow(browser, live_server, site):
 def test_story_page(browser, live_server, site):
     path = _story_path(site["story"])
     if path is None:
-        pytest.skip("no story route yet: khabar/site/story_urls.py (owned by the stories step) defines no story page")
+        pytest.skip("no story route yet: khabar/stories/urls.py defines no story page")
 
     def scenario(chromium, width):
         visit = Visit(chromium, live_server.url, width)
