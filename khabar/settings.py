@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "khabar.news",
     "khabar.site",
     "khabar.search",
+    "khabar.stories",
     "django.contrib.sitemaps",
 ]
 
@@ -133,6 +134,8 @@ KHABAR_STORY_WINDOW_HOURS = env_float("KHABAR_STORY_WINDOW_HOURS", 72.0)  # an a
 KHABAR_FRONT_PAGE_INTERVAL = env_float(
     "KHABAR_FRONT_PAGE_INTERVAL", 300.0
 )  # seconds between reads of an outlet's homepage
+# Articles left this long without a story (a failed assignment) are caught up, at most this often.
+KHABAR_STORY_CATCH_UP_INTERVAL = env_float("KHABAR_STORY_CATCH_UP_INTERVAL", 120.0)
 # The search backend follows the database engine unless set to a dotted path.
 KHABAR_SEARCH_BACKEND = os.environ.get("KHABAR_SEARCH_BACKEND") or (
     "khabar.search.backends.postgres.PostgresSearchBackend"

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 
 from django.utils import timezone
 
-from khabar.news.models import Article, Category
-from khabar.sources.models import Source
+from khabar.news.models import Article
+from khabar.sources.models import Category, Source
 
 ZWNJ = "\u200c"
 
@@ -60,7 +60,7 @@ def make_article(source: Source, category: Category | None, **fields) -> Article
 
 def ensure_categories() -> None:
     """The default categories (a migration creates them; a transactional test's flush removes them)."""
-    from khabar.news.models import DEFAULT_CATEGORIES
+    from khabar.sources.models import DEFAULT_CATEGORIES
 
     for order, (slug, name) in enumerate(DEFAULT_CATEGORIES):
         Category.objects.get_or_create(slug=slug, defaults={"name": name, "order": order})

@@ -25,9 +25,9 @@ from django.utils import timezone
 from sitekit import ZWNJ, make_article
 from test_site_images import ImageServer
 
-from khabar.news.models import Category, Story
 from khabar.site.models import ArticleDailyViews, Comment
-from khabar.sources.models import Feed
+from khabar.sources.models import Category, Feed
+from khabar.stories.models import Story
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -17,10 +17,10 @@ from django.db import connection
 from django.utils import timezone
 from sitekit import ZWNJ, make_article, text_of
 
-from khabar.news.models import Article, Category
+from khabar.news.models import Article
 from khabar.news.signals import articles_stored
 from khabar.search.backends import get_backend
-from khabar.sources.models import Feed
+from khabar.sources.models import Category, Feed
 
 
 def result_titles(client, query: str, **params) -> list[str]:

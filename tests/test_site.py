@@ -29,10 +29,11 @@ from sitekit import (
     text_of,
 )
 
-from khabar.news.models import Article, Category
+from khabar.news.models import Article
 from khabar.pipeline.persian import to_persian_digits
 from khabar.site.models import Comment
 from khabar.site.templatetags.persian import fa_digits, http_url, jalali, jalali_date
+from khabar.sources.models import Category
 
 # --- filters ------------------------------------------------------------------
 

@@ -12,12 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from sitekit import make_article, text_of
 
-from khabar.news.models import Article, Category
+from khabar.news.models import Article
 from khabar.news.signals import articles_stored
 from khabar.site.middleware import CSRF_PLACEHOLDER
 from khabar.site.models import ArticleDailyViews, Comment
 from khabar.site.page_cache import page_key
-from khabar.sources.models import Feed
+from khabar.sources.models import Category, Feed
 
 PAGES = ["/", "/latest/", "/category/world/", "/source/mehr/", "/about/", "/top/", "/search/?q=ناتو"]
 
@@ -129,7 +129,7 @@ def test_sidebar_lists_are_shared_between_pages(client, lavrov):
 @pytest.fixture
 def busy_site(mehr, yjc):
     """Every category with a dozen items, views and comments, several feeds, a story."""
-    from khabar.news.models import Story
+    from khabar.stories.models import Story
 
     story = Story.objects.create(title="رویداد")
     now = timezone.now()

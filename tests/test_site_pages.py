@@ -23,9 +23,9 @@ from sitekit import (
     text_of,
 )
 
-from khabar.news.models import Category, Story
 from khabar.site.models import ContactMessage
-from khabar.sources.models import Feed
+from khabar.sources.models import Category, Feed
+from khabar.stories.models import Story
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

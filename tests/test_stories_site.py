@@ -10,14 +10,15 @@ import pytest
 from django.utils import timezone
 
 from khabar.crawler.demo import register_newsweb
-from khabar.crawler.homepages import check_front_pages_if_due
 from khabar.crawler.refresh import refresh_feeds
-from khabar.news.models import Article, Category, FrontPageLead, Story, StoryIndexState
-from khabar.news.stories import INDEX, assign_stories
+from khabar.news.models import Article
 from khabar.newsweb.server import NewsWeb
 from khabar.pipeline.collect import canonical_url
 from khabar.pipeline.stories.evaluation import bcubed
-from khabar.sources.models import Feed, Source
+from khabar.sources.models import Category, Feed, Source
+from khabar.stories.assignment import INDEX, assign_stories
+from khabar.stories.homepages import check_front_pages_if_due
+from khabar.stories.models import FrontPageLead, Story, StoryIndexState
 
 ZWNJ = "\u200c"
 

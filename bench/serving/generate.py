@@ -145,9 +145,9 @@ def main() -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from khabar.news.models import Article, Category
+    from khabar.news.models import Article
     from khabar.site.models import ArticleDailyViews, Comment
-    from khabar.sources.models import Source
+    from khabar.sources.models import Category, Source
 
     have = Article.objects.count()
     if have >= args.articles:

@@ -14,6 +14,7 @@ import threading
 import uuid
 
 from django.db import close_old_connections, connections
+from django.utils import timezone
 
 log = logging.getLogger("khabar.crawler")
 
@@ -88,8 +89,8 @@ class CrawlService:
         connections.close_all()
 
     def _schedule_loop(self) -> None:
-        from khabar.crawler.homepages import enqueue_front_pages_if_due
         from khabar.crawler.schedule import enqueue_due_feeds
+        from khabar.crawler.signals import scheduler_tick
 
         while not self._stop.is_set():
             try:
@@ -97,10 +98,12 @@ class CrawlService:
                 count = enqueue_due_feeds()
                 if count:
                     log.info("scheduled %d feed(s)", count)
-                # Outlets' homepages (lead slots for the ranking), on their own slow schedule.
-                enqueue_front_pages_if_due()
             except Exception:
                 log.exception("scheduling failed; trying again in %.0f s", self.tick)
+            # Other apps' periodic work (e.g. the stories app's homepages and catch-up).
+            for receiver, result in scheduler_tick.send_robust(sender=CrawlService, now=timezone.now()):
+                if isinstance(result, Exception):
+                    log.error("periodic work %r failed; trying again next tick", receiver, exc_info=result)
             self._stop.wait(self.tick)
         connections.close_all()
 

@@ -1,12 +1,6 @@
 from django.contrib import admin
 
-from khabar.news.models import Article, Category, Story
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "order")
-    list_editable = ("order",)
+from khabar.news.models import Article
 
 
 @admin.register(Article)
@@ -25,8 +19,3 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description="نمایش دوبارهٔ خبرهای انتخاب‌شده")
     def restore(self, request, queryset):
         queryset.update(hidden=False)
-
-
-@admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
-    list_display = ("id", "title", "created_at", "updated_at")

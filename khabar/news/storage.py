@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from khabar.news.models import Article, Category
+from khabar.news.models import Article
 from khabar.pipeline.records import ArticleRecord
+from khabar.sources.models import Category
 
 
 @dataclass

@@ -9,12 +9,13 @@ class SiteConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from khabar.news.models import Article, Category, Story
+        from khabar.news.models import Article
         from khabar.news.signals import articles_stored
         from khabar.site import view_counter
         from khabar.site.models import Comment
         from khabar.site.page_cache import HIT_HOOKS, bump_content_version
-        from khabar.sources.models import Source
+        from khabar.sources.models import Category, Source
+        from khabar.stories.models import Story
 
         # New articles, and edits of what pages show, make every cached page stale.
         articles_stored.connect(bump_content_version, dispatch_uid="khabar.site.pages_on_articles_stored")

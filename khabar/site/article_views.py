@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from khabar.news.models import Article
+from khabar.public_url import public_url
 from khabar.site import selectors, seo, view_counter
 from khabar.site.forms import CommentForm
 from khabar.site.page_cache import cached_page
-from khabar.site.views import canonical
 from khabar.site.visitors import within_rate
 
 COMMENT_SENT_PARAM = "comment"
@@ -28,7 +28,7 @@ def _article_or_404(pk: int) -> Article:
 
 def _render_article(request, article: Article, form: CommentForm, status: int = 200):
     important = selectors.important_in_category(article.category, exclude_pk=article.pk) if article.category_id else []
-    canonical_url = canonical(request, article.get_absolute_url())
+    canonical_url = public_url(request, article.get_absolute_url())
     return render(
         request,
         "site/article.html",
@@ -44,7 +44,6 @@ def _render_article(request, article: Article, form: CommentForm, status: int = 
             "comments_moderated": settings.KHABAR_COMMENTS_MODERATED,
             "canonical_url": canonical_url,
             "share": seo.article_meta(request, article, canonical_url),
-            **selectors.sidebar(),
         },
         status=status,
     )
@@ -68,7 +67,7 @@ def article_text(request, pk: int):
         "site/article_text.html",
         {
             "article": item,
-            "canonical_url": canonical(request, item.get_absolute_url()),
+            "canonical_url": public_url(request, item.get_absolute_url()),
         },
     )
 

@@ -1,14 +1,18 @@
-"""Template context shared by every page."""
+"""Template context shared by every page, and the categories every page's menu shows."""
 
 from __future__ import annotations
 
-from khabar.news.models import Category
+from khabar.sources.models import Category
+
+
+def menu_categories(request) -> list[Category]:
+    """The site's categories, loaded once per request (views and the menu share them)."""
+    cached = getattr(request, "_khabar_categories", None)
+    if cached is None:
+        cached = list(Category.objects.all())
+        request._khabar_categories = cached
+    return cached
 
 
 def site_context(request) -> dict:
-    # Views that already loaded the categories leave them on the request (one query per page).
-    categories = getattr(request, "_khabar_categories", None)
-    if categories is None:
-        categories = list(Category.objects.all())
-        request._khabar_categories = categories
-    return {"nav_categories": categories}
+    return {"nav_categories": menu_categories(request)}

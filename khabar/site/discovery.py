@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from khabar.news.models import Article, Category
+from khabar.news.models import Article
+from khabar.public_url import public_url
 from khabar.site.page_cache import cached_page
-from khabar.site.seo import SITE_NAME, absolute
-from khabar.sources.models import Source
+from khabar.site.seo import SITE_NAME
+from khabar.sources.models import Category, Source
 
 NEWS_SITEMAP_DAYS = 2
 NEWS_SITEMAP_MAX = 1000  # Google News reads at most 1,000 items per sitemap
@@ -99,7 +100,7 @@ def news_sitemap(request):
         .latest_first()
         .only("id", "title", "published_at")[:NEWS_SITEMAP_MAX]
     )
-    items = [{"loc": absolute(request, a.get_absolute_url()), "article": a} for a in articles]
+    items = [{"loc": public_url(request, a.get_absolute_url()), "article": a} for a in articles]
     return render(
         request,
         "site/sitemap_news.xml",
@@ -116,8 +117,8 @@ def robots_txt(request):
         "Disallow: /search/",
         "Disallow: /img/",
         "",
-        f"Sitemap: {absolute(request, reverse('site:sitemap_index'))}",
-        f"Sitemap: {absolute(request, reverse('site:news_sitemap'))}",
+        f"Sitemap: {public_url(request, reverse('site:sitemap_index'))}",
+        f"Sitemap: {public_url(request, reverse('site:news_sitemap'))}",
         "",
     ]
     response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from khabar.news.models import Article, Category
+from khabar.news.models import Article
 from khabar.site import selectors
 from khabar.site.templatetags.persian import http_url
+from khabar.sources.models import Category
 
 FEED_ITEMS = 50
 SITE_TITLE = "خبر"

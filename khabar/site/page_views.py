@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from khabar.public_url import public_url
 from khabar.site.forms import ContactForm
 from khabar.site.page_cache import cached_page
-from khabar.site.views import canonical
 from khabar.site.visitors import within_rate
 
 STATIC_PAGES = {
@@ -36,7 +36,7 @@ def static_page(request, page: str):
             "page_title": title,
             "page": page,
             "comments_moderated": settings.KHABAR_COMMENTS_MODERATED,
-            "canonical_url": canonical(request, reverse(f"site:{page}")),
+            "canonical_url": public_url(request, reverse(f"site:{page}")),
         },
     )
 
@@ -50,7 +50,7 @@ def _contact(request, form: ContactForm, status: int = 200):
             "page": "contact",
             "form": form,
             "contact_email": settings.KHABAR_CONTACT_EMAIL,
-            "canonical_url": canonical(request, reverse("site:contact")),
+            "canonical_url": public_url(request, reverse("site:contact")),
         },
         status=status,
     )
@@ -85,6 +85,6 @@ def contact_thanks(request):
         {
             "page_title": "پیام شما رسید",
             "page": "contact",
-            "canonical_url": canonical(request, reverse("site:contact_thanks")),
+            "canonical_url": public_url(request, reverse("site:contact_thanks")),
         },
     )

@@ -13,9 +13,11 @@ from django.db.models import Case, Count, F, FloatField, QuerySet, Sum, Value, W
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from khabar.news.models import Article, Category
+from khabar.news.models import Article
 from khabar.site.models import ArticleDailyViews
 from khabar.site.page_cache import cached_value
+from khabar.sources.models import Category
+from khabar.stories.selectors import ranked_stories, story_representatives, top_stories
 
 HOME_ITEMS_PER_CATEGORY = 6
 SIDEBAR_ITEMS = 10
@@ -93,8 +95,6 @@ def top_articles(limit: int = 50):
 
     Before any story exists (a fresh instance), the newest articles.
     """
-    from khabar.site.story_selectors import story_representatives, top_stories
-
     items = story_representatives(list(top_stories()[:limit]))
     return items if items else visible_articles().latest_first()
 
@@ -104,8 +104,6 @@ def important_in_category(
 ) -> list[Article]:
     """«مهم‌ترین اخبار <category>»: the category's most important stories now, one article each
     (the story's central article, with ``story_reason``), topped up with its newest items, one per story."""
-    from khabar.site.story_selectors import ranked_stories, story_representatives
-
     stories = ranked_stories(category=category)
     if exclude_pk is not None:
         stories = stories.exclude(pk__in=Article.objects.filter(pk=exclude_pk).values("story_id"))

@@ -9,18 +9,12 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from khabar.news.models import Article
+from khabar.public_url import public_url
 from khabar.site.templatetags.persian import http_url
 
 SITE_NAME = "خبر"
 DESCRIPTION_LENGTH = 200
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def absolute(request, path: str) -> str:
-    from django.conf import settings
-
-    base = getattr(settings, "KHABAR_SITE_URL", "") or ""
-    return base.rstrip("/") + path if base else request.build_absolute_uri(path)
 
 
 def _shorten(text: str, length: int = DESCRIPTION_LENGTH) -> str:
@@ -36,7 +30,7 @@ def json_ld(data: dict) -> SafeString:
 def article_meta(request, article: Article, canonical_url: str) -> dict:
     """Values for the article page's <head>: description, image, OpenGraph/Twitter and JSON-LD."""
     description = _shorten(article.lead or article.body_text or article.title)
-    image = absolute(request, reverse("site:article_image", args=[article.pk])) if http_url(article.image_url) else ""
+    image = public_url(request, reverse("site:article_image", args=[article.pk])) if http_url(article.image_url) else ""
     published = timezone.localtime(article.published_at).replace(microsecond=0).isoformat()
     data = {
         "@context": "https://schema.org",
@@ -49,7 +43,7 @@ def article_meta(request, article: Article, canonical_url: str) -> dict:
         "url": canonical_url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical_url},
         "identifier": str(article.pk),
-        "publisher": {"@type": "Organization", "name": SITE_NAME, "url": absolute(request, reverse("site:home"))},
+        "publisher": {"@type": "Organization", "name": SITE_NAME, "url": public_url(request, reverse("site:home"))},
         "sourceOrganization": {"@type": "NewsMediaOrganization", "name": article.source.name},
     }
     original = http_url(article.url)

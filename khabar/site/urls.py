@@ -3,10 +3,9 @@ from django.templatetags.static import static
 from django.urls import path
 from django.views.generic import RedirectView
 
-from khabar.search import views as search_views
-from khabar.site import article_views, discovery, feeds, image_proxy, page_views, views
+from khabar.site import article_views, discovery, feeds, image_proxy, page_views, search_views, views
 from khabar.site.page_cache import cached_page
-from khabar.site.story_urls import urlpatterns as story_urlpatterns
+from khabar.stories.urls import urlpatterns as story_urlpatterns
 
 app_name = "site"
 urlpatterns = [

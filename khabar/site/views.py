@@ -1,33 +1,25 @@
-"""The reader's list pages: home, categories, latest news and outlets (and /top/, owned by the stories step).
+"""The reader's list pages: home, categories, latest news, outlets and /top/ (ranked by the stories app).
 
 The article page is in ``article_views``, the footer pages in ``page_views``.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_safe
 
-from khabar.news.models import Article, Category
+from khabar.news.models import Article
+from khabar.public_url import public_url
 from khabar.site import selectors
+from khabar.site.context import menu_categories
 from khabar.site.page_cache import cached_page
 from khabar.site.pagination import PER_PAGE, paginate
 from khabar.sources.models import Source
+from khabar.stories.selectors import attach_outlets, top_stories
 
-__all__ = ["PER_PAGE", "canonical", "category", "home", "latest", "source", "top"]
-
-
-def canonical(request, path: str, page_number: int | None = None) -> str:
-    """Absolute canonical URL: KHABAR_SITE_URL when configured, else the request's host; never any query but ?page=N."""
-    if page_number and page_number > 1:
-        path = f"{path}?page={page_number}"
-    base = getattr(settings, "KHABAR_SITE_URL", "") or ""
-    if base:
-        return base.rstrip("/") + path
-    return request.build_absolute_uri(path)
+__all__ = ["PER_PAGE", "category", "home", "latest", "source", "top"]
 
 
 def feed_links(title: str, name: str, *args) -> list[dict]:
@@ -41,15 +33,6 @@ def feed_links(title: str, name: str, *args) -> list[dict]:
     ]
 
 
-def _categories(request) -> list[Category]:
-    # Shared with the nav context processor, so the page asks the database once.
-    cached = getattr(request, "_khabar_categories", None)
-    if cached is None:
-        cached = list(Category.objects.all())
-        request._khabar_categories = cached
-    return cached
-
-
 def _paginate(request, queryset):
     return paginate(request, queryset)
 
@@ -57,7 +40,7 @@ def _paginate(request, queryset):
 @require_safe
 @cached_page
 def home(request):
-    categories = _categories(request)
+    categories = menu_categories(request)
     by_category = selectors.latest_by_category(categories)
     sections = [{"category": c, "articles": by_category[c.pk]} for c in categories if by_category[c.pk]]
     has_news = bool(sections) or Article.objects.visible().exists()
@@ -67,9 +50,8 @@ def home(request):
         {
             "sections": sections,
             "has_news": has_news,
-            "canonical_url": canonical(request, reverse("site:home")),
+            "canonical_url": public_url(request, reverse("site:home")),
             "feed_links": feed_links("خبر: آخرین اخبار", "latest"),
-            **selectors.sidebar(),
         },
     )
 
@@ -77,7 +59,7 @@ def home(request):
 @require_safe
 @cached_page
 def category(request, slug: str):
-    categories = _categories(request)
+    categories = menu_categories(request)
     current = next((c for c in categories if c.slug == slug), None)
     if current is None:
         raise Http404("دسته پیدا نشد")
@@ -91,9 +73,8 @@ def category(request, slug: str):
             "page_obj": page,
             "page_range": page_range,
             "important": selectors.important_in_category(current),
-            "canonical_url": canonical(request, current.get_absolute_url(), page.number),
+            "canonical_url": public_url(request, current.get_absolute_url(), page.number),
             "feed_links": feed_links(f"خبر: اخبار {current.name}", "category", current.slug),
-            **selectors.sidebar(),
         },
     )
 
@@ -101,8 +82,6 @@ def category(request, slug: str):
 @require_GET
 def top(request):
     """«مهم‌ترین خبرها در صدر رسانه‌ها»: stories ranked by how many outlets cover them now and how prominently."""
-    from khabar.site.story_selectors import attach_outlets, top_stories
-
     page, page_range = _paginate(request, top_stories())
     stories = attach_outlets(list(page.object_list))
     latest_page = None
@@ -117,9 +96,8 @@ def top(request):
             "page_range": page_range,
             "stories": stories,
             "latest_page": latest_page,
-            "canonical_url": canonical(request, reverse("site:top"), page.number),
+            "canonical_url": public_url(request, reverse("site:top"), page.number),
             "feed_links": feed_links("خبر: مهم‌ترین خبرها در صدر رسانه‌ها", "top"),
-            **selectors.sidebar(),
         },
     )
 
@@ -134,9 +112,8 @@ def latest(request):
         {
             "page_obj": page,
             "page_range": page_range,
-            "canonical_url": canonical(request, reverse("site:latest"), page.number),
+            "canonical_url": public_url(request, reverse("site:latest"), page.number),
             "feed_links": feed_links("خبر: آخرین اخبار", "latest"),
-            **selectors.sidebar(),
         },
     )
 
@@ -154,7 +131,6 @@ def source(request, slug: str):
             "feeds": list(outlet.feeds.select_related("category").order_by("url")),
             "page_obj": page,
             "page_range": page_range,
-            "canonical_url": canonical(request, reverse("site:source", args=[outlet.slug]), page.number),
-            **selectors.sidebar(),
+            "canonical_url": public_url(request, reverse("site:source", args=[outlet.slug]), page.number),
         },
     )

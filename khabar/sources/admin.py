@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from khabar.sources.models import Feed, Host, Source
+from khabar.sources.models import Category, Feed, Host, Source
 
 
 class FeedInline(admin.TabularInline):
@@ -68,3 +68,9 @@ class HostAdmin(admin.ModelAdmin):
     list_display = ("name", "requests", "last_request_at", "next_allowed_at", "pause_reason")
     search_fields = ("name",)
     readonly_fields = ("name", "requests", "last_request_at", "next_allowed_at", "pause_reason")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order")
+    list_editable = ("order",)

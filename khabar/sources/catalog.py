@@ -10,9 +10,8 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils.text import slugify
 
-from khabar.news.models import Category
 from khabar.pipeline.http_urls import is_http_url
-from khabar.sources.models import Feed, Source
+from khabar.sources.models import Category, Feed, Source
 
 BUILTIN_OUTLETS = Path(__file__).with_name("data") / "outlets.json"
 

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def create_categories(apps, schema_editor):
-    from khabar.news.models import DEFAULT_CATEGORIES
+    from khabar.sources.models import DEFAULT_CATEGORIES
 
     Category = apps.get_model("news", "Category")
     for order, (slug, name) in enumerate(DEFAULT_CATEGORIES):

@@ -1,4 +1,4 @@
-"""Tags and filters of the site's templates: cacheable CSRF fields, reader-safe body HTML, feed health."""
+"""Tags and filters of the site's templates: cacheable CSRF fields, reader-safe body HTML, feed health, the sidebar."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from khabar.pipeline.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize_html
+from khabar.site import selectors
 from khabar.site.middleware import CSRF_PLACEHOLDER
 
 register = template.Library()
@@ -54,3 +55,9 @@ def reader_html(value: str, base_url: str | None = None) -> SafeString:
 @register.filter
 def feed_status(value: str) -> str:
     return FEED_STATUS.get(value, value)
+
+
+@register.inclusion_tag("site/includes/sidebar.html")
+def sidebar_boxes() -> dict:
+    """The «پربازدیدها» and «پربحث‌ترین‌ها» boxes of every page's sidebar (cached for a minute)."""
+    return selectors.sidebar()

@@ -1,7 +1,7 @@
 """The queries behind the story pages and the ranked lists (/top/, «مهم‌ترین اخبار»).
 
 Stories are ranked by ``Story.score`` (time-invariant importance rank, see
-``khabar.news.story_ranking``); each list is bounded and joins what it shows.
+``khabar.stories.ranking``); each list is bounded and joins what it shows.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from khabar.news.models import Article, Story
+from khabar.news.models import Article
 from khabar.pipeline.stories.summary import Member, headline_groups
+from khabar.stories.models import Story
 
 TOP_WINDOW = timedelta(hours=48)  # /top/: stories with an article this recent
 MAX_OUTLETS_SHOWN = 8

@@ -1,4 +1,7 @@
-"""/search/?q=…: results by relevance and recency, highlighted, paginated, filtered."""
+"""/search/?q=…: results by relevance and recency, highlighted, paginated, filtered.
+
+The page of the site; the index, its backends, query parsing and snippets are the search app's.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from khabar.public_url import public_url
 from khabar.search.backends import get_backend
 from khabar.search.query import DATE_EXAMPLE, describe_count, parse_search
 from khabar.search.snippets import highlight, snippet
 from khabar.site import selectors
+from khabar.site.context import menu_categories
 from khabar.site.page_cache import cached_page
-from khabar.site.views import _categories, canonical
 from khabar.sources.models import Source
 
 PER_PAGE = 20
@@ -55,7 +59,7 @@ def _results(request, search, number: int):
 @require_safe
 @cached_page
 def search(request):
-    categories = _categories(request)
+    categories = menu_categories(request)
     sources = list(Source.objects.filter(active=True).order_by("name").only("id", "name", "slug"))
     query = parse_search(request.GET, categories, sources)
     page = page_range = count_text = None
@@ -63,7 +67,7 @@ def search(request):
         page, page_range, count_text = _results(request, query, _page_number(request.GET.get("page")))
     return render(
         request,
-        "search/results.html",
+        "site/search.html",
         {
             "query": query,
             "sources": sources,
@@ -72,7 +76,6 @@ def search(request):
             "page_range": page_range,
             "count_text": count_text,
             "date_example": DATE_EXAMPLE,
-            "canonical_url": canonical(request, reverse("site:search")),
-            **selectors.sidebar(),
+            "canonical_url": public_url(request, reverse("site:search")),
         },
     )

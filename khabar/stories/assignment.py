@@ -28,8 +28,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from khabar.news.models import Article, Story, StoryIndexState
-from khabar.news.story_ranking import refresh_stories
+from khabar.news.models import Article
 from khabar.pipeline.stories.clustering import (
     ClusteringConfig,
     StoryClusterer,
@@ -39,13 +38,15 @@ from khabar.pipeline.stories.clustering import (
 )
 from khabar.pipeline.stories.near_duplicates import NearDuplicateIndex
 from khabar.sources.models import Source
+from khabar.stories.models import Story, StoryIndexState
+from khabar.stories.ranking import refresh_stories
 
 log = logging.getLogger("khabar.stories")
 REBUILD_AFTER_CHANGES = 5000  # more stories changed elsewhere than this: rebuild rather than catch up
 
 
 def window() -> timedelta:
-    return timedelta(hours=float(getattr(settings, "KHABAR_STORY_WINDOW_HOURS", 72)))
+    return timedelta(hours=settings.KHABAR_STORY_WINDOW_HOURS)
 
 
 def _ts(dt: datetime) -> float:
@@ -236,19 +237,26 @@ def _persist(
     refresh_stories(batch.touched, revision=generation, centroids=centroids, weighter=clusterer.weighter)
 
 
-def assign_pending(limit: int = 2000) -> StoryBatch:
-    """Cluster recent articles that have no story yet (e.g. a receiver failed earlier)."""
-    horizon = timezone.now() - window()
-    ids = list(
-        Article.objects.filter(story__isnull=True, published_at__gte=horizon)
-        .order_by("published_at", "id")
-        .values_list("pk", flat=True)[:limit]
+def pending_articles(now=None, settled: timedelta | None = None):
+    """Articles of the window still without a story, stored at least ``settled`` ago (default: just now).
+
+    A just-stored article is normally being assigned by the ``articles_stored`` receiver;
+    one that stays without a story was missed (the receiver failed, or the process died).
+    """
+    now = now or timezone.now()
+    return Article.objects.filter(
+        story__isnull=True, published_at__gte=now - window(), fetched_at__lte=now - (settled or timedelta())
     )
+
+
+def assign_pending(now=None, settled: timedelta | None = None, limit: int = 500) -> StoryBatch:
+    """Catch up: put up to ``limit`` pending articles (oldest first) into stories."""
+    ids = list(pending_articles(now, settled).order_by("published_at", "id").values_list("pk", flat=True)[:limit])
     return assign_stories(ids)
 
 
 def on_articles_stored(sender, article_ids: list[int], **kwargs) -> None:
-    """Receiver of ``articles_stored`` (connected in ``NewsConfig.ready``)."""
+    """Receiver of ``articles_stored`` (connected in ``StoriesConfig.ready``)."""
     batch = assign_stories(article_ids)
     log.info(
         "stories: %d article(s) assigned, %d new stories, %d near-duplicates, %d merges",

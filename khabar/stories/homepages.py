@@ -1,26 +1,24 @@
 """Reading outlets' homepages on a slow schedule: which stored articles sit in their lead slots.
 
-Every ``KHABAR_FRONT_PAGE_INTERVAL`` seconds (default 300) each active source
-with a homepage is read once; the links in its lead block
+Every ``KHABAR_FRONT_PAGE_INTERVAL`` seconds each active source with a
+homepage is read once; the links in its lead block
 (``khabar.pipeline.stories.front_pages``) that are stored articles of that
 source become ``FrontPageLead`` sightings: extended while the article stays
 there, a new sighting when it comes back later. The stories concerned are
 re-ranked (prominence: outlets leading with a story now, outlet-hours in lead
 slots).
 
-How it is started: ``check_front_pages_if_due()`` is cheap when nothing is due
-(a query or two). Long-running processes run it from the scheduler: either the
-scheduler loop calls ``enqueue_front_pages_if_due()`` (the work then runs as
-``refresh_front_pages_task`` on a task worker), or a ``FrontPageService``
-thread runs next to the ``CrawlService``. It must not run inside a feed
-refresh (e.g. from an ``articles_stored`` receiver): it takes host slots of
-the shared politeness that the refresh may be holding.
+How it is started: the crawler's scheduler loop sends ``scheduler_tick``; the
+stories app's receiver (``periodic.py``) calls ``enqueue_front_pages_if_due()``,
+cheap when nothing is due (a query or two), and the round then runs as
+``refresh_front_pages_task`` on a task worker. It must not run inside a feed
+refresh (e.g. from an ``articles_stored`` receiver): it takes host slots of the
+shared politeness that the refresh may be holding.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -29,17 +27,18 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from khabar.news.models import Article, FrontPageCheck, FrontPageLead
-from khabar.news.story_ranking import rerank
+from khabar.news.models import Article
 from khabar.pipeline.collect import canonical_url, is_html_type
 from khabar.pipeline.stories.front_pages import lead_links
 from khabar.sources.models import Source
+from khabar.stories.models import FrontPageCheck, FrontPageLead
+from khabar.stories.ranking import rerank
 
-log = logging.getLogger("khabar.crawler")
+log = logging.getLogger("khabar.stories")
 
 
 def interval() -> timedelta:
-    return timedelta(seconds=float(getattr(settings, "KHABAR_FRONT_PAGE_INTERVAL", 300)))
+    return timedelta(seconds=settings.KHABAR_FRONT_PAGE_INTERVAL)
 
 
 @dataclass
@@ -166,31 +165,3 @@ def enqueue_front_pages_if_due(now=None) -> bool:
         return False
     refresh_front_pages_task.enqueue()
     return True
-
-
-class FrontPageService:
-    """A thread that reads the due homepages every ``tick`` seconds (start/stop like ``CrawlService``)."""
-
-    def __init__(self, tick: float = 30.0):
-        self.tick = tick
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="khabar-front-pages", daemon=True)
-
-    def start(self) -> FrontPageService:
-        self._thread.start()
-        return self
-
-    def _loop(self) -> None:
-        from django.db import close_old_connections, connections
-
-        while not self._stop.wait(self.tick):
-            try:
-                close_old_connections()
-                check_front_pages_if_due()
-            except Exception:  # never let the thread die
-                log.exception("reading the homepages failed; trying again in %.0f s", self.tick)
-        connections.close_all()
-
-    def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)

@@ -16,10 +16,11 @@ from collections.abc import Iterable
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from khabar.news.models import Article, FrontPageLead, Story
+from khabar.news.models import Article
 from khabar.pipeline.stories.ranking import CoverageItem, LeadSighting, story_importance
 from khabar.pipeline.stories.summary import CENTRAL_BODY_CHARS, Member, most_central
 from khabar.pipeline.stories.text_features import TermWeighter
+from khabar.stories.models import FrontPageLead, Story
 
 CENTRAL_CANDIDATES = 30  # the headline is chosen among at most this many articles of a story
 

@@ -6,10 +6,9 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from khabar.news.models import Story
-from khabar.site import selectors
-from khabar.site.story_selectors import resolve_merged, story_coverage
-from khabar.site.views import canonical
+from khabar.public_url import public_url
+from khabar.stories.models import Story
+from khabar.stories.selectors import resolve_merged, story_coverage
 
 
 @require_safe
@@ -22,12 +21,11 @@ def story(request, pk: int):
         raise Http404("رویداد پیدا نشد")
     return render(
         request,
-        "site/story.html",
+        "stories/story.html",
         {
             "story": found,
             "coverage": coverage,
             "current_category": found.category,
-            "canonical_url": canonical(request, found.get_absolute_url()),
-            **selectors.sidebar(),
+            "canonical_url": public_url(request, found.get_absolute_url()),
         },
     )

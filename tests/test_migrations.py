@@ -1,0 +1,145 @@
+"""Moving models between apps keeps every row: Category (news → sources) and the story models
+(news → stories) are state-only moves over the same tables, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import CaptureQueriesContext
+
+BEFORE_MOVE = [("news", "0004_stories"), ("sources", "0002_crawler_politeness_health"), ("stories", None)]
+CONTENT_TYPES = ("contenttypes", "0002_remove_content_type_name")
+WHEN = datetime(2026, 1, 5, 9, 30, tzinfo=dt_timezone.utc)
+
+
+def _migrate(targets) -> MigrationExecutor:
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return MigrationExecutor(connection)  # a fresh loader sees what is applied now
+
+
+def _latest() -> MigrationExecutor:
+    executor = MigrationExecutor(connection)
+    return _migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
+def back_to_latest():
+    yield
+    _latest()  # whatever happened, later tests find the current schema
+
+
+def _fill_before_move(apps) -> dict:
+    """Rows in every moved table, written through the models as they were before the move."""
+    Category = apps.get_model("news", "Category")
+    Source = apps.get_model("sources", "Source")
+    Feed = apps.get_model("sources", "Feed")
+    Article = apps.get_model("news", "Article")
+    Story = apps.get_model("news", "Story")
+    StoryIndexState = apps.get_model("news", "StoryIndexState")
+    FrontPageCheck = apps.get_model("news", "FrontPageCheck")
+    FrontPageLead = apps.get_model("news", "FrontPageLead")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+
+    category = Category.objects.create(slug="moved-cat", name="دستهٔ منتقل‌شده", order=42)
+    source = Source.objects.create(name="منبع", slug="moved-source", homepage="https://example.ir/")
+    feed = Feed.objects.create(source=source, url="https://example.ir/rss", category=category)
+    story = Story.objects.create(
+        title="رویداد منتقل‌شده",
+        category=category,
+        article_count=2,
+        outlet_count=1,
+        score=7.5,
+        leading_count=1,
+        lead_hours=0.5,
+        centroid=b"\x01\x02\x03",
+        revision=9,
+        first_published_at=WHEN,
+        last_published_at=WHEN,
+    )
+    merged = Story.objects.create(title="ادغام‌شده", merged_into=story)
+    first = Article.objects.create(
+        source=source, feed=feed, url="https://example.ir/n/1", title="خبر یک", published_at=WHEN, category=category
+    )
+    second = Article.objects.create(
+        source=source, url="https://example.ir/n/2", title="خبر دو", published_at=WHEN, duplicate_of=first
+    )
+    Article.objects.filter(pk__in=[first.pk, second.pk]).update(story=story)
+    Story.objects.filter(pk=story.pk).update(central_article=first)
+    StoryIndexState.objects.update_or_create(pk=1, defaults={"generation": 17, "epoch": "e" * 32})
+    FrontPageCheck.objects.create(source=source, next_check_at=WHEN, leads_found=3, last_error="")
+    FrontPageLead.objects.create(source=source, article=first, first_seen_at=WHEN, last_seen_at=WHEN)
+    story_type = ContentType.objects.get_or_create(app_label="news", model="story")[0]
+    category_type = ContentType.objects.get_or_create(app_label="news", model="category")[0]
+    return {
+        "category": category.pk,
+        "source": source.pk,
+        "feed": feed.pk,
+        "story": story.pk,
+        "merged": merged.pk,
+        "articles": [first.pk, second.pk],
+        "story_type": story_type.pk,
+        "category_type": category_type.pk,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_moving_category_and_story_models_keeps_every_row(back_to_latest):
+    executor = _migrate(BEFORE_MOVE)
+    ids = _fill_before_move(executor.loader.project_state([t for t in BEFORE_MOVE if t[1]] + [CONTENT_TYPES]).apps)
+
+    with CaptureQueriesContext(connection) as queries:
+        _latest()
+    schema_changes = [
+        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("CREATE", "DROP", "ALTER", "DELETE"))
+    ]
+    assert schema_changes == []  # state-only: no table is created, dropped, rebuilt or emptied
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from khabar.news.models import Article
+    from khabar.sources.models import Category, Feed
+    from khabar.stories.models import FrontPageCheck, FrontPageLead, Story, StoryIndexState
+
+    category = Category.objects.get(pk=ids["category"])
+    assert (category.slug, category.name, category.order) == ("moved-cat", "دستهٔ منتقل‌شده", 42)
+    assert Feed.objects.get(pk=ids["feed"]).category == category
+    story = Story.objects.get(pk=ids["story"])
+    assert (story.title, story.category, story.score, story.revision) == ("رویداد منتقل‌شده", category, 7.5, 9)
+    assert (story.article_count, story.leading_count, story.lead_hours) == (2, 1, 0.5)
+    assert bytes(story.centroid) == b"\x01\x02\x03"
+    assert story.central_article_id == ids["articles"][0]
+    assert Story.objects.get(pk=ids["merged"]).merged_into == story
+    assert sorted(story.articles.values_list("pk", flat=True)) == ids["articles"]
+    assert Article.objects.get(pk=ids["articles"][0]).category == category
+    assert Article.objects.get(pk=ids["articles"][1]).duplicate_of_id == ids["articles"][0]
+    state = StoryIndexState.objects.get(pk=1)
+    assert (state.generation, state.epoch) == (17, "e" * 32)
+    assert FrontPageCheck.objects.get(source_id=ids["source"]).leads_found == 3
+    assert FrontPageLead.objects.get().article_id == ids["articles"][0]
+    # The content type rows (and so their permissions and admin history) moved with the models.
+    assert ContentType.objects.get(app_label="stories", model="story").pk == ids["story_type"]
+    assert ContentType.objects.get(app_label="sources", model="category").pk == ids["category_type"]
+    assert not ContentType.objects.filter(app_label="news", model__in=["story", "category"]).exists()
+    # New rows go to the same tables.
+    again = Story.objects.create(title="تازه")
+    assert Article.objects.filter(pk=ids["articles"][0]).update(story=again) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fresh_database_gets_the_default_categories_through_the_moved_model(back_to_latest):
+    executor = _migrate([("news", "0002_initial"), ("sources", "0002_crawler_politeness_health")])
+    apps = executor.loader.project_state([("news", "0002_initial")]).apps
+    apps.get_model("news", "Category").objects.all().delete()  # as on a fresh database
+
+    _latest()
+
+    from khabar.sources.models import DEFAULT_CATEGORIES, Category
+    from khabar.stories.models import StoryIndexState
+
+    assert list(Category.objects.values_list("slug", "name")) == DEFAULT_CATEGORIES
+    assert StoryIndexState.objects.filter(pk=1).exists()
