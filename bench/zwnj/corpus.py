@@ -14,7 +14,7 @@ import os
 import re
 from pathlib import Path
 
-from khabar.pipeline.persian import ARABIC_TO_PERSIAN
+from khabar.pipeline.letters import ARABIC_TO_PERSIAN
 
 DATA_DIR = Path(os.environ.get("KHABAR_SHARED_DATA", "/work/shared/data")) / "persian_news"
 SOURCES = ("varzesh3", "fars")

@@ -60,7 +60,7 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
 
-from khabar.pipeline.persian import ARABIC_TO_PERSIAN, HEH_FORMS, LATIN_DIGITS  # noqa: E402
+from khabar.pipeline.letters import ARABIC_TO_PERSIAN, HEH_FORMS, LATIN_DIGITS  # noqa: E402
 
 ZWNJ = "\u200c"
 _ALIGN_FOLD = str.maketrans({**ARABIC_TO_PERSIAN, **HEH_FORMS, **LATIN_DIGITS, "«": '"', "»": '"', "“": '"', "”": '"'})

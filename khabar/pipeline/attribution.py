@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .persian import ARABIC_TO_PERSIAN, ZWNJ
+from .letters import ARABIC_TO_PERSIAN, ZWNJ
 
 __all__ = ["Attribution", "parse_attribution"]
 

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 
-from .persian import ARABIC_TO_PERSIAN, INVISIBLE_JUNK_RE, LATIN_DIGITS, ZWNJ, to_persian_digits
+from .letters import ARABIC_TO_PERSIAN, LATIN_DIGITS, ZWNJ
+from .persian import INVISIBLE_JUNK_RE, to_persian_digits
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 

@@ -27,7 +27,7 @@ import lxml.etree
 
 from khabar.pipeline.dates import parse_persian_datetime
 from khabar.pipeline.http_urls import is_http_url
-from khabar.pipeline.persian import ZWNJ
+from khabar.pipeline.letters import ZWNJ
 
 __all__ = [
     "LIST_SPLIT_RE",

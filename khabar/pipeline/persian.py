@@ -18,30 +18,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-ZWNJ = "\u200c"
+from khabar.pipeline.letters import ARABIC_INDIC_DIGITS, ARABIC_TO_PERSIAN, PERSIAN_DIGITS, ZWNJ
 
-# The one letter unification of the project: Arabic forms Persian writes differently
-# (ي ى -> ی, ك -> ک). Every step that unifies letters (display text, dates, credits,
-# ZWNJ lookups, search keys) builds its table from this map, adding only its own extras.
-ARABIC_TO_PERSIAN = {
-    "\u064a": "\u06cc",  # ي -> ی
-    "\u0649": "\u06cc",  # ى -> ی
-    "\u0643": "\u06a9",  # ك -> ک
-}
-# Heh forms folded to ه for lookups only (ZWNJ lexicon, search keys): readers see ۀ and ة as written.
-HEH_FORMS = {
-    "\u06c0": "\u0647",  # ۀ -> ه
-    "\u0629": "\u0647",  # ة -> ه
-}
 _LETTERS = str.maketrans(ARABIC_TO_PERSIAN)
-
-_PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
-_ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
-_TO_PERSIAN_DIGITS = str.maketrans("0123456789" + _ARABIC_INDIC_DIGITS, _PERSIAN_DIGITS * 2)
-# Persian and Arabic-Indic digits -> Latin digits, for parsing and matching (never for display).
-LATIN_DIGITS = {
-    digit: str(value) for digits in (_PERSIAN_DIGITS, _ARABIC_INDIC_DIGITS) for value, digit in enumerate(digits)
-}
+_TO_PERSIAN_DIGITS = str.maketrans("0123456789" + ARABIC_INDIC_DIGITS, PERSIAN_DIGITS * 2)
 
 _KASHIDA = "\u0640"
 # Invisible characters that are junk in Persian text (ZWNJ is NOT among them).

@@ -30,7 +30,7 @@ import re
 import sys
 import unicodedata
 
-from .persian import ARABIC_TO_PERSIAN, HEH_FORMS, LATIN_DIGITS, ZWNJ
+from .letters import ARABIC_TO_PERSIAN, HEH_FORMS, LATIN_DIGITS, ZWNJ
 
 __all__ = ["KEY_VERSION", "search_key", "search_tokens"]
 

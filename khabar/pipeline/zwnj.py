@@ -46,7 +46,7 @@ import re
 import threading
 from pathlib import Path
 
-from .persian import ARABIC_TO_PERSIAN, HEH_FORMS, ZWNJ
+from .letters import ARABIC_TO_PERSIAN, HEH_FORMS, ZWNJ
 from .zwnj_rules import PREFIXES, SUFFIX_WORDS
 from .zwnj_rules import Repairer as _Repairer
 

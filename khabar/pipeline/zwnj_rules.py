@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .persian import ZWNJ
+from .letters import ZWNJ
 
 Bounds = tuple[tuple[int, str], ...]
 
