@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
+from django.db import connection
 
 from khabar.crawler.demo import register_newsweb
 from khabar.crawler.refresh import refresh_feeds
@@ -150,14 +153,28 @@ def test_crawl_once_command_prints_a_summary_and_is_idempotent(newsweb, allow_pr
     assert Article.objects.count() == total
 
 
-@pytest.mark.django_db
+def count_from_another_connection(article_ids: list[int]) -> int:
+    """What another worker sees: a query on a fresh connection, in another thread."""
+
+    def count() -> int:
+        try:
+            return Article.objects.filter(pk__in=article_ids).count()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(count).result()
+
+
+@pytest.mark.django_db(transaction=True)  # rows committed for real, so another connection can see them
 def test_new_articles_are_announced_once_after_storage(newsweb, allow_private):
     from khabar.news.signals import articles_stored
 
     announced: list[int] = []
+    visible: list[tuple[int, int]] = []  # (announced, seen committed by another connection), per signal
 
     def receiver(sender, article_ids, **kwargs):
-        assert Article.objects.filter(pk__in=article_ids).count() == len(article_ids)  # committed first
+        visible.append((len(article_ids), count_from_another_connection(article_ids)))
         announced.extend(article_ids)
 
     def failing(sender, article_ids, **kwargs):
@@ -173,3 +190,4 @@ def test_new_articles_are_announced_once_after_storage(newsweb, allow_private):
         articles_stored.disconnect(receiver)
         articles_stored.disconnect(failing)
     assert sorted(announced) == sorted(Article.objects.values_list("id", flat=True))
+    assert visible and all(seen == count for count, seen in visible)  # committed before the signal

@@ -22,6 +22,7 @@ import pytest
 
 from khabar.newsweb.server import NewsWeb
 from khabar.pipeline.collect import canonical_url
+from khabar.pipeline.search_keys import search_key
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 KHABAR = [sys.executable, "-m", "khabar.cli"]
@@ -35,6 +36,16 @@ class Database:
 
     def article_urls(self) -> list[str]:
         return [row[0] for row in self.query("SELECT url FROM news_article")]
+
+    def articles(self) -> list[tuple[str, str, str, str, str]]:
+        """(url, outlet slug, title, lead, body text) of every stored article."""
+        return [
+            tuple(row)
+            for row in self.query(
+                "SELECT a.url, s.slug, a.title, a.lead, a.body_text"
+                " FROM news_article a JOIN sources_source s ON s.id = a.source_id"
+            )
+        ]
 
     def task_states(self) -> list[tuple[str, str]]:
         return [
@@ -109,7 +120,8 @@ def test_kill_9_mid_crawl_then_restart_loses_nothing_and_stores_nothing_twice(tm
     web = NewsWeb(seed=9, rate=0.0, port=0, backlog=8, coverage=False).start()
     log = tmp_path / "worker.log"
     try:
-        truth = {canonical_url(item.url) for item in web.published()}
+        published = {canonical_url(item.url): item for item in web.published()}
+        truth = set(published)
         outlets = {
             "outlets": [
                 {
@@ -145,10 +157,14 @@ def test_kill_9_mid_crawl_then_restart_loses_nothing_and_stores_nothing_twice(tm
     finally:
         web.stop()
 
-    urls = database.article_urls()
-    assert len(urls) == len(set(urls)) == len(truth), log.read_text()[-3000:]
-    assert set(urls) == truth
-    assert committed <= set(urls)  # nothing committed before the kill was lost
+    # The news web's ground truth: every published item stored once, whole, under its own URL.
+    stored = database.articles()
+    assert sorted(url for url, *_ in stored) == sorted(truth), log.read_text()[-3000:]
+    for url, outlet, title, lead, body in stored:
+        item = published[url]
+        assert outlet == item.outlet and search_key(title) == search_key(item.title), url
+        assert lead and body, url  # a whole record, not one cut short by the kill
+    assert committed <= truth  # nothing committed before the kill was lost (or stored under another URL)
     states = database.task_states()
     assert not [s for s in states if s[0] == "RUNNING"]  # no stale RUNNING row left behind
     lost = [s for s in states if s[0] == "FAILED"]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from khabar.pipeline.feeds import parse_feed
+from khabar.pipeline.http_urls import is_http_url
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 FEED_RS = FEEDS / "feed-rs"
@@ -41,6 +42,30 @@ def test_relative_links_are_resolved():
     parsed = parse_feed((FEED_RS / "atom_relative.xml").read_bytes(), url="https://feeds.example.org/atom.xml")
     assert parsed.items
     assert all(item.url.startswith("http") for item in parsed.items)
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://www.mehrnews.com/news/1", True),
+        ("HTTP://Example.ir/a?b=1", True),
+        ("  http://example.ir/  ", True),
+        ("http://[::1]:8080/x", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("mailto:news@example.ir", False),
+        ("ftp://example.ir/file", False),
+        ("/relative/path", False),
+        ("//cdn.example.ir/img.jpg", False),  # resolve against its page first
+        ("http://", False),
+        ("http://:80/", False),  # a port but no host
+        ("http://[::1/x", False),  # urlsplit raises: not fetchable
+        ("", False),
+        (None, False),
+    ],
+)
+def test_is_http_url_accepts_only_absolute_web_addresses(url, expected):
+    assert is_http_url(url) is expected
 
 
 @pytest.mark.parametrize("path", ILLFORMED, ids=lambda p: p.name)

@@ -119,6 +119,17 @@ def test_article_image_goes_through_the_same_origin_proxy(client, mehr):
 
 
 @pytest.mark.django_db
+def test_relative_links_of_a_stored_body_point_to_the_outlet(client, mehr):
+    article = make_article(
+        mehr, None, body_html='<p>متن <a href="/news/7">خبر مرتبط</a> <a href="javascript:alert(1)">بد</a></p>'
+    )
+    Article.objects.filter(pk=article.pk).update(url="https://www.mehrnews.com/news/6/x")
+    html = text_of(client.get(article.get_absolute_url()))
+    assert '<a href="https://www.mehrnews.com/news/7" rel="noopener noreferrer nofollow">خبر مرتبط</a>' in html
+    assert "javascript:" not in html
+
+
+@pytest.mark.django_db
 def test_hidden_and_missing_articles_are_404(client, lavrov):
     Article.objects.filter(pk=lavrov.pk).update(hidden=True)
     assert client.get(f"/news/{lavrov.pk}/").status_code == 404

@@ -14,12 +14,14 @@ import os
 import re
 from pathlib import Path
 
+from khabar.pipeline.letters import ARABIC_TO_PERSIAN
+
 DATA_DIR = Path(os.environ.get("KHABAR_SHARED_DATA", "/work/shared/data")) / "persian_news"
 SOURCES = ("varzesh3", "fars")
 ZWNJ = "\u200c"
 
 # Letters are unified for counting only (the repair never changes letters).
-FOLD = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"})
+FOLD = str.maketrans(ARABIC_TO_PERSIAN)
 
 
 def bucket(url: str) -> int:

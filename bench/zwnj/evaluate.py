@@ -60,22 +60,10 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
 
+from khabar.pipeline.letters import ARABIC_TO_PERSIAN, HEH_FORMS, LATIN_DIGITS  # noqa: E402
+
 ZWNJ = "\u200c"
-_ALIGN_FOLD = str.maketrans(
-    {
-        "ي": "ی",
-        "ى": "ی",
-        "ك": "ک",
-        "ۀ": "ه",
-        "ة": "ه",
-        "«": '"',
-        "»": '"',
-        "“": '"',
-        "”": '"',
-        **{d: str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")},
-        **{d: str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")},
-    }
-)
+_ALIGN_FOLD = str.maketrans({**ARABIC_TO_PERSIAN, **HEH_FORMS, **LATIN_DIGITS, "«": '"', "»": '"', "“": '"', "”": '"'})
 
 
 _LETTERS = re.compile("[\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff]")
@@ -83,7 +71,7 @@ _MARKS = re.compile("[\u064b-\u065f\u0670\u0640\u06d6-\u06ed]")
 # A ZWNJ after these letters (they never join the next one) or next to a
 # non-letter changes nothing on screen.
 _NON_JOINING = set("ءآأؤإادذرزژوۀةٱ")
-_DICT_FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه"})
+_DICT_FOLD = str.maketrans({**ARABIC_TO_PERSIAN, **HEH_FORMS})
 DICTIONARY: frozenset[str] = frozenset()  # hazm's word list (load_dictionary)
 
 

@@ -196,14 +196,10 @@ def drop_leading_repeats(root, repeats: list[str]) -> None:
 
 
 def fragment_html(root, base_url: str) -> str:
-    if base_url:
-        try:
-            root.make_links_absolute(base_url, resolve_base_href=False)
-        except (ValueError, AttributeError):
-            pass
+    """The body tree as sanitized HTML, its relative links resolved against the page's URL."""
     parts = [lxml.html.tostring(child, encoding="unicode") for child in root if isinstance(child.tag, str)]
     inner = (root.text or "") + "".join(parts)
-    return sanitize_html(inner)
+    return sanitize_html(inner, base_url)
 
 
 def rule_body(tree, rule: SiteRule):

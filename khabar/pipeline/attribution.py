@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .letters import ARABIC_TO_PERSIAN, ZWNJ
+
 __all__ = ["Attribution", "parse_attribution"]
 
 Kind = Literal["report", "quote", "source"]
@@ -36,7 +38,7 @@ class Attribution:
 
 # Matching is done on a copy with letters unified; indexes are the same, so the
 # original text is sliced for the returned names.
-_FOLD = str.maketrans({"\u064a": "ی", "\u0649": "ی", "\u0643": "ک", "\u200c": " ", "\u00a0": " "})
+_FOLD = str.maketrans({**ARABIC_TO_PERSIAN, ZWNJ: " ", "\u00a0": " "})
 _SP = r"[ \t]*"
 _OPEN_RE = re.compile(
     r"^[\s\-–—*•«\"'“”]*(?P<verb>به" + _SP + r"گزارش|به" + r"\s+" + r"نقل" + r"\s+" + r"از)(?=[\s\"'“”«])"

@@ -18,6 +18,9 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 
+from .letters import ARABIC_TO_PERSIAN, LATIN_DIGITS, ZWNJ
+from .persian import INVISIBLE_JUNK_RE, to_persian_digits
+
 TEHRAN = ZoneInfo("Asia/Tehran")
 
 __all__ = [
@@ -46,11 +49,8 @@ JALALI_MONTHS = (
 _MONTH_SPELLINGS = {name: i + 1 for i, name in enumerate(JALALI_MONTHS)}
 _MONTH_SPELLINGS.update({"امرداد": 5, "ابان": 8, "اذر": 9, "اردبهشت": 2, "فرودین": 1})
 
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)
-_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"})
-# Bidi marks and other invisible characters that sit inside datelines.
-_INVISIBLE_RE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad\u0640]")
+# Datelines are matched with Latin digits, Persian letters and plain spaces.
+_FOLD = str.maketrans({**LATIN_DIGITS, **ARABIC_TO_PERSIAN, "\u00a0": " ", ZWNJ: " "})
 
 _MONTH_RE = "|".join(sorted(map(re.escape, _MONTH_SPELLINGS), key=len, reverse=True))
 _WEEKDAY_RE = r"(?:(?:یک|دو|سه|چهار|پنج)[\s\u200c]?)?شنبه|جمعه"
@@ -84,8 +84,7 @@ _WINDOW = 24  # characters searched for a time on each side of a date
 
 
 def _clean(text: str) -> str:
-    text = _INVISIBLE_RE.sub("", text).translate(_DIGITS).translate(_LETTERS)
-    return text.replace("\u00a0", " ").replace("\u200c", " ")
+    return INVISIBLE_JUNK_RE.sub("", text).translate(_FOLD)
 
 
 def to_utc(value: datetime) -> datetime:
@@ -223,13 +222,13 @@ def _tehran_jalali(dt: datetime) -> tuple[jdatetime.date, datetime]:
 def format_jalali_date(dt: datetime) -> str:
     """``۲۷ مهر ۱۴۰۰``: the Tehran-local Jalali date (a naive ``dt`` is UTC)."""
     jdate, _ = _tehran_jalali(dt)
-    return f"{jdate.day} {JALALI_MONTHS[jdate.month - 1]} {jdate.year}".translate(_PERSIAN_DIGITS)
+    return to_persian_digits(f"{jdate.day} {JALALI_MONTHS[jdate.month - 1]} {jdate.year}")
 
 
 def format_jalali(dt: datetime) -> str:
     """``۱۵:۴۴ - ۲۷ مهر ۱۴۰۰``: Tehran-local time and Jalali date (a naive ``dt`` is UTC)."""
     _, local = _tehran_jalali(dt)
-    return f"{local.hour:02d}:{local.minute:02d} - {format_jalali_date(dt)}".translate(_PERSIAN_DIGITS)
+    return to_persian_digits(f"{local.hour:02d}:{local.minute:02d} - {format_jalali_date(dt)}")
 
 
 def format_relative(dt: datetime, now: datetime | None = None) -> str:
@@ -245,10 +244,10 @@ def format_relative(dt: datetime, now: datetime | None = None) -> str:
     if seconds < 60:
         return "همین حالا"
     if seconds < 3600:
-        return f"{int(seconds // 60)} دقیقه پیش".translate(_PERSIAN_DIGITS)
+        return to_persian_digits(f"{int(seconds // 60)} دقیقه پیش")
     days = (now.astimezone(TEHRAN).date() - dt.astimezone(TEHRAN).date()).days
     if days == 0:
-        return f"{int(seconds // 3600)} ساعت پیش".translate(_PERSIAN_DIGITS)
+        return to_persian_digits(f"{int(seconds // 3600)} ساعت پیش")
     if days == 1:
         return "دیروز"
     return format_jalali_date(dt)

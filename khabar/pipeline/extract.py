@@ -29,7 +29,6 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
-from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
@@ -45,6 +44,7 @@ from khabar.pipeline.article_body import (
 )
 from khabar.pipeline.dates import parse_persian_datetime
 from khabar.pipeline.decode import BINARY_MAGIC, decode_html
+from khabar.pipeline.http_urls import is_http_url
 from khabar.pipeline.page_metadata import (
     LIST_SPLIT_RE,
     absolute_url,
@@ -183,7 +183,7 @@ def _extract(html: str | bytes, url: str, headers: Mapping[str, str] | None) -> 
     # The page's own address when the caller gave none (rules and relative links need one).
     canonical = ""
     for value in tree.xpath("//link[@rel='canonical']/@href") + meta_values(tree, "og:url"):
-        if urlsplit(value).scheme in {"http", "https"}:
+        if is_http_url(value):
             canonical = value
             break
     base = url or canonical

@@ -16,11 +16,12 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import datetime, timezone
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import feedparser
 
 from khabar.pipeline.decode import decode_html
+from khabar.pipeline.http_urls import is_http_url
 from khabar.pipeline.records import FeedItem, ParsedFeed
 from khabar.pipeline.sanitize import html_to_text
 
@@ -78,11 +79,6 @@ def _entry_content(entry) -> str:
     return best
 
 
-def _is_web_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
-
-
 def parse_feed(content: bytes | str, url: str = "", headers: dict[str, str] | None = None) -> ParsedFeed:
     """Parse a feed document. ``url`` resolves relative links; ``headers`` give the HTTP charset."""
     result = ParsedFeed(url=url)
@@ -103,7 +99,7 @@ def parse_feed(content: bytes | str, url: str = "", headers: dict[str, str] | No
     feed_info = parsed.get("feed", {})
     result.title = html_to_text(feed_info.get("title", ""))
     result.link = feed_info.get("link", "") or url
-    base = result.link if _is_web_url(result.link) else url
+    base = result.link if is_http_url(result.link) else url
 
     if not parsed.entries:
         if parsed.get("bozo"):
@@ -122,10 +118,10 @@ def parse_feed(content: bytes | str, url: str = "", headers: dict[str, str] | No
         link = (entry.get("link") or "").strip()
         if not link:
             guid = (entry.get("id") or "").strip()
-            link = guid if _is_web_url(guid) else ""
+            link = guid if is_http_url(guid) else ""
         link = urljoin(base, link) if link else ""
         guid = (entry.get("id") or "").strip()
-        if not _is_web_url(link) or link in seen or (guid and guid in seen_guids):
+        if not is_http_url(link) or link in seen or (guid and guid in seen_guids):
             continue  # a reader shows an item once, however often the feed repeats its link or GUID
         seen.add(link)
         if guid:

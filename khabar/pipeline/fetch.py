@@ -39,6 +39,7 @@ from khabar.pipeline.bounded_body import (
     UnsupportedEncoding,
     read_bounded,
 )
+from khabar.pipeline.http_urls import is_http_url
 from khabar.pipeline.politeness import HostPaused, LocalPoliteness, Politeness, retry_after_seconds
 from khabar.pipeline.records import FetchResult
 from khabar.pipeline.robots import (
@@ -247,9 +248,9 @@ class Fetcher:
         assert self._client is not None, "use Fetcher inside 'async with'"
         seen: set[str] = set()
         for _hop in range(self.policy.max_redirects + 1):
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
+            if not is_http_url(url):
                 raise httpx.InvalidURL(f"not an http(s) URL: {url}")
+            parts = urlsplit(url)
             if url in seen:
                 raise httpx.TooManyRedirects(f"redirect loop at {url}")
             seen.add(url)

@@ -21,11 +21,13 @@ import logging
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import lxml.etree
 
 from khabar.pipeline.dates import parse_persian_datetime
+from khabar.pipeline.http_urls import is_http_url
+from khabar.pipeline.letters import ZWNJ
 
 __all__ = [
     "LIST_SPLIT_RE",
@@ -48,7 +50,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-ZWNJ = "\u200c"
 _WS_RE = re.compile(r"\s+")
 LIST_SPLIT_RE = re.compile(r"\s*[,،؛;]\s*")  # separators of a category or tag list
 _ARABIC_SCRIPT_RE = re.compile("[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -206,7 +207,7 @@ def absolute_url(link: str, base: str) -> str:
             return ""
     if link.startswith("//"):
         link = "https:" + link
-    return link if urlsplit(link).scheme in {"http", "https"} else ""
+    return link if is_http_url(link) else ""
 
 
 def detect_language(tree, doc_language: str | None, text: str) -> str:

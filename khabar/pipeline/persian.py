@@ -18,23 +18,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-ZWNJ = "\u200c"
+from khabar.pipeline.letters import ARABIC_INDIC_DIGITS, ARABIC_TO_PERSIAN, PERSIAN_DIGITS, ZWNJ
 
-# Arabic letter forms that Persian writes differently.
-_LETTERS = str.maketrans(
-    {
-        "\u064a": "\u06cc",  # ي -> ی
-        "\u0649": "\u06cc",  # ى -> ی
-        "\u0643": "\u06a9",  # ك -> ک
-    }
-)
-_PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
-_TO_PERSIAN_DIGITS = str.maketrans("0123456789٠١٢٣٤٥٦٧٨٩", _PERSIAN_DIGITS * 2)
-_TO_LATIN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)
+_LETTERS = str.maketrans(ARABIC_TO_PERSIAN)
+_TO_PERSIAN_DIGITS = str.maketrans("0123456789" + ARABIC_INDIC_DIGITS, PERSIAN_DIGITS * 2)
 
 _KASHIDA = "\u0640"
 # Invisible characters that are junk in Persian text (ZWNJ is NOT among them).
-_JUNK_RE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad" + _KASHIDA + "]")
+INVISIBLE_JUNK_RE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad" + _KASHIDA + "]")
 _ZWNJ_RUN_RE = re.compile(ZWNJ + "{2,}")
 # A ZWNJ next to a space or at a word edge joins nothing: it is junk only there.
 _ZWNJ_EDGE_RE = re.compile(r"(?:(?<=\s)|^)" + ZWNJ + "|" + ZWNJ + r"(?=\s|$)", re.M)
@@ -63,7 +54,7 @@ def normalize_display(text: str) -> str:
         return ""
     text = unicodedata.normalize("NFC", text)
     text = text.translate(_LETTERS)
-    text = _JUNK_RE.sub("", text)
+    text = INVISIBLE_JUNK_RE.sub("", text)
     text = _ZWNJ_RUN_RE.sub(ZWNJ, text)
     text = _ZWNJ_EDGE_RE.sub("", text)
     text = _SPACES_RE.sub(" ", text)
@@ -114,10 +105,6 @@ def display_digits(text: str) -> str:
 
 def to_persian_digits(value: object) -> str:
     return str(value).translate(_TO_PERSIAN_DIGITS)
-
-
-def to_latin_digits(value: object) -> str:
-    return str(value).translate(_TO_LATIN_DIGITS)
 
 
 _TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")

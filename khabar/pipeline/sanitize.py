@@ -7,6 +7,8 @@ import re
 
 import nh3
 
+from khabar.pipeline.http_urls import is_http_url
+
 ALLOWED_TAGS = {
     "p",
     "br",
@@ -59,20 +61,28 @@ def sanitize_html(fragment: str, base_url: str | None = None, *, tags=None, attr
     """Return ``fragment`` with only harmless markup left: no scripts, styles, events or frames.
 
     Links get ``rel="noopener noreferrer nofollow"``; only http(s) and mailto URLs survive.
+    Relative ``href``/``src`` values (``/a``, ``../a``, ``?p=2``, ``//host/a``) are resolved
+    against ``base_url``, the page the fragment comes from, so they still work on our site;
+    without a usable http(s) ``base_url`` they are kept as written.
     ``tags``/``attributes`` narrow the allowed markup (the site shows less than is stored);
     other keyword ``options`` go to ``nh3.clean``.
     """
     if not fragment:
         return ""
-    return nh3.clean(
-        fragment,
-        tags=ALLOWED_TAGS if tags is None else tags,
-        attributes=ALLOWED_ATTRIBUTES if attributes is None else attributes,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
+    options = {
+        "tags": ALLOWED_TAGS if tags is None else tags,
+        "attributes": ALLOWED_ATTRIBUTES if attributes is None else attributes,
+        "url_schemes": {"http", "https", "mailto"},
+        "link_rel": "noopener noreferrer nofollow",
+        "strip_comments": True,
         **options,
-    ).strip()
+    }
+    if is_http_url(base_url):
+        try:
+            return nh3.clean(fragment, url_relative=("rewrite_with_base", base_url.strip()), **options).strip()
+        except ValueError:  # a base urlsplit accepts but the WHATWG parser does not ("http://a b/")
+            pass
+    return nh3.clean(fragment, **options).strip()
 
 
 def html_to_text(fragment: str) -> str:

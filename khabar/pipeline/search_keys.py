@@ -30,10 +30,11 @@ import re
 import sys
 import unicodedata
 
+from .letters import ARABIC_TO_PERSIAN, HEH_FORMS, LATIN_DIGITS, ZWNJ
+
 __all__ = ["KEY_VERSION", "search_key", "search_tokens"]
 
 KEY_VERSION = 2
-ZWNJ = "\u200c"
 
 # Every non-spacing / enclosing mark of the BMP is dropped after NFKD, plus kashida
 # and the ZWJ / bidi controls; ZWNJ is kept until words are joined.
@@ -44,16 +45,15 @@ _DROP.update(dict.fromkeys(range(8294, 8298)))
 _FOLD = str.maketrans(
     {
         **_DROP,
-        "\u064a": "ی",
-        "\u0649": "ی",
+        **ARABIC_TO_PERSIAN,
+        **HEH_FORMS,
+        **LATIN_DIGITS,
+        # Search folds further than display: more ی, ک, ه and ا forms, ؤ, and number separators.
         "\u0626": "ی",
         "\u06d0": "ی",
         "\u06cd": "ی",
         "\u06d2": "ی",
-        "\u0643": "ک",
         "\u06aa": "ک",
-        "\u0629": "ه",
-        "\u06c0": "ه",
         "\u06d5": "ه",
         "\u06be": "ه",
         "\u06c1": "ه",
@@ -66,8 +66,6 @@ _FOLD = str.maketrans(
         "\u0672": "ا",
         "\u0673": "ا",
         "\u0624": "و",
-        **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian digits
-        **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic digits
         "\u066b": ".",  # Arabic decimal separator
         "\u066c": ",",  # Arabic thousands separator
     }

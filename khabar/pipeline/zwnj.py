@@ -46,12 +46,12 @@ import re
 import threading
 from pathlib import Path
 
+from .letters import ARABIC_TO_PERSIAN, HEH_FORMS, ZWNJ
 from .zwnj_rules import PREFIXES, SUFFIX_WORDS
 from .zwnj_rules import Repairer as _Repairer
 
 __all__ = ["ZWNJ", "repair_zwnj", "lexicon_info"]
 
-ZWNJ = "\u200c"
 LEXICON_PATH = Path(__file__).with_name("data") / "zwnj_lexicon.jsonl.gz"
 
 _LETTERS = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
@@ -64,15 +64,7 @@ _TOKEN_RE = re.compile(
     # A Persian word: letters and marks, with ZWNJs only inside.
     f"|(?P<word>[{_LETTERS}{_MARKS}](?:[{_LETTERS}{_MARKS}]|{ZWNJ}(?=[{_LETTERS}{_MARKS}]))*)"
 )
-_FOLD = str.maketrans(
-    {
-        "\u064a": "\u06cc",  # ي
-        "\u0649": "\u06cc",  # ى
-        "\u0643": "\u06a9",  # ك
-        "\u06c0": "\u0647",  # ۀ
-        "\u0629": "\u0647",  # ة
-    }
-)
+_FOLD = str.maketrans({**ARABIC_TO_PERSIAN, **HEH_FORMS})  # lookups only: the text keeps its letters
 
 _CACHE_MAX = 200_000
 _HAY_ENDINGS = ("های", "هاي")

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-ZWNJ = "\u200c"
+from .letters import ZWNJ
+
 Bounds = tuple[tuple[int, str], ...]
 
 # Letters that never join to the next one: a ZWNJ after them is invisible, and

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils.text import slugify
 
+from khabar.pipeline.http_urls import is_http_url
 from khabar.sources.models import Category, Feed, Source
 
 BUILTIN_OUTLETS = Path(__file__).with_name("data") / "outlets.json"
@@ -71,9 +72,9 @@ def register_outlets(outlets: list[OutletSpec], *, check_interval: int | None = 
 
 def add_feed(url: str, *, name: str | None = None, category: str | None = None) -> Feed:
     """Add one feed URL (``khabar sources add``); its Source is made from the host if new."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_http_url(url):
         raise ValueError(f"not an http(s) URL: {url!r}")
+    parts = urlsplit(url)
     if category and not Category.objects.filter(slug=category).exists():
         known = ", ".join(Category.objects.values_list("slug", flat=True))
         raise ValueError(f"unknown category {category!r}; known: {known}")

@@ -100,7 +100,6 @@ class Assignment:
     new_story: bool
     similarity: float  # to the chosen story's centroid (1.0 for a near-duplicate)
     duplicate_of: Hashable | None = None  # the earliest article it nearly copies
-    duplicate_similarity: float = 0.0
     merged: list[tuple[int, int]] = field(default_factory=list)  # (absorbed story, into story)
     signature: bytes = b""  # near-duplicate signature, to store with the article (NearDuplicateIndex.to_bytes)
     reroot: Hashable | None = None  # this article is older than the group's head: that head now duplicates it
@@ -187,7 +186,6 @@ class StoryClusterer:
             story.size == 1,
             similarity,
             duplicate_of=root,
-            duplicate_similarity=dup.jaccard if dup else 0.0,
             merged=merged,
             signature=NearDuplicateIndex.to_bytes(signature, size),
             reroot=reroot,
@@ -247,10 +245,6 @@ class StoryClusterer:
         self._added += 1
         heapq.heappush(self._article_expiry, (published, self._added, doc_id))
         self.near_duplicates.add(doc_id, signature, size, published, root=duplicate_of)
-
-    def signature_of(self, doc: StoryDocument) -> tuple[np.ndarray, int]:
-        features = self.weighter.features(doc.title, doc.lead, doc.body, learn=False)
-        return self.near_duplicates.signature(features.shingles), len(features.shingles)
 
     # -- decisions ----------------------------------------------------------------------
     def _choose(

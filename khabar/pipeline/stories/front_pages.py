@@ -10,7 +10,9 @@ lead items. Plain data in and out (HTML text in, absolute URLs out).
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
+
+from khabar.pipeline.http_urls import is_http_url
 
 LEAD_CLASSES = frozenset({"lead", "top-news", "topnews", "main-news", "lead-news", "headline", "top-story"})
 MAX_LEADS = 10
@@ -58,6 +60,6 @@ def lead_links(html: str, base_url: str) -> list[str]:
         return []
     seen: list[str] = []
     for url in parser.links:
-        if urlsplit(url).scheme in ("http", "https") and url not in seen:
+        if is_http_url(url) and url not in seen:
             seen.append(url)
     return seen[:MAX_LEADS]

@@ -148,10 +148,6 @@ class TermWeighter:
         self.df: dict[int, int] = {}
         self.top_terms = top_terms
 
-    def idf(self, tid: int) -> float:
-        df = self.ref_df.get(tid, 0) + self.df.get(tid, 0)
-        return math.log((self.ref_docs + self.docs + 1) / (df + 1)) + 1.0
-
     def observe(self, tids) -> None:
         self.docs += 1
         df = self.df

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from django import template
 
 from khabar.pipeline.dates import format_jalali, format_jalali_date
+from khabar.pipeline.http_urls import is_http_url
 from khabar.pipeline.persian import to_persian_digits
 
 register = template.Library()
@@ -40,13 +39,7 @@ def fa_digits(value) -> str:
 def http_url(value) -> str:
     """The URL if it is an absolute http(s) URL, else "" (never a javascript: or data: link)."""
     value = (value or "").strip()
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return ""
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return value
-    return ""
+    return value if is_http_url(value) else ""
 
 
 @register.filter

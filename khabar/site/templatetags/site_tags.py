@@ -38,12 +38,17 @@ def cacheable_csrf_token() -> SafeString:
 
 
 @register.filter
-def reader_html(value: str) -> SafeString:
-    """Stored body HTML as shown to readers: sanitized again, no images, ``dir="auto"`` blocks."""
+def reader_html(value: str, base_url: str | None = None) -> SafeString:
+    """Stored body HTML as shown to readers: sanitized again, no images, ``dir="auto"`` blocks.
+
+    ``base_url`` (the article's own URL) resolves links left relative in older stored bodies.
+    """
     if not value:
         return mark_safe("")
     return mark_safe(
-        sanitize_html(value, tags=_READER_TAGS, attributes=_READER_ATTRIBUTES, set_tag_attribute_values=_AUTO_DIR)
+        sanitize_html(
+            value, base_url, tags=_READER_TAGS, attributes=_READER_ATTRIBUTES, set_tag_attribute_values=_AUTO_DIR
+        )
     )
 
 
