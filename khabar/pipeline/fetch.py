@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from khabar.pipeline.address_guard import AddressCheck, BlockedAddress, DNSLookupFailed, Resolver, guarded_transport
+from khabar.pipeline.address_guard import AddressCheck, BlockedAddress, DNSLookupFailed, GuardedTransport, Resolver
 from khabar.pipeline.antibot import detect_wall
 from khabar.pipeline.bounded_body import (
     ACCEPT_ENCODING,
@@ -151,7 +151,7 @@ class Fetcher:
             headers={"User-Agent": p.user_agent, "Accept-Language": "fa,en;q=0.5", "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(p.timeout, connect=p.connect, pool=None),
             follow_redirects=False,
-            transport=guarded_transport(
+            transport=GuardedTransport(
                 allow_private=p.allow_private,
                 resolver=self._resolver,
                 is_allowed=self._is_allowed,
