@@ -83,6 +83,12 @@ class Handler(BaseHTTPRequestHandler):
                     time.sleep(0.1)
             except OSError:
                 pass
+        elif path == "/cut":  # promises 1000 bytes, sends 10 and hangs up
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b"x" * 10)
+            self.close_connection = True
         elif path == "/big":
             self._send(200, b"x" * 300_000)
         elif path == "/chunked-big":
@@ -326,3 +332,41 @@ def test_connection_refused_and_bad_urls():
     assert fetch("http://127.0.0.1:9/").error_kind == "connect"
     assert fetch("ftp://example.org/x").error_kind == "url"
     assert fetch("not a url").error_kind == "url"
+
+
+def test_a_bug_is_reported_as_internal_with_its_traceback_not_as_a_network_failure(server, caplog):
+    base, _ = server
+
+    async def misuse():  # a Fetcher used outside 'async with': a programming error
+        return await Fetcher(FetchPolicy(allow_private=True)).fetch(base + "/ok")
+
+    with caplog.at_level("ERROR", logger="khabar.fetch"):
+        result = asyncio.run(misuse())
+    assert result.error_kind == "internal" and "async with" in result.error
+    assert [r.exc_info is not None for r in caplog.records if r.name == "khabar.fetch"] == [True]
+
+
+def test_a_failing_robots_cache_is_internal_and_the_network_errors_keep_their_kinds(server, caplog):
+    base, _ = server
+
+    class BrokenCache:  # e.g. the database behind the shared robots.txt cache is down
+        async def load(self, origin):
+            raise RuntimeError("database is locked")
+
+        async def save(self, origin, record):
+            raise AssertionError("never reached")
+
+    async def go():
+        async with Fetcher(FetchPolicy(allow_private=True), robots_cache=BrokenCache()) as fetcher:
+            return await fetcher.fetch(base + "/ok")
+
+    with caplog.at_level("ERROR", logger="khabar.fetch"):
+        result = asyncio.run(go())
+    assert result.error_kind == "internal" and "database is locked" in result.error
+    assert fetch("http://127.0.0.1:9/").error_kind == "connect"  # a refused connection is still a network failure
+
+
+def test_a_connection_cut_mid_body_is_a_connection_failure(server):
+    base, _ = server
+    result = fetch(base + "/cut")
+    assert result.error_kind == "connect" and result.content == b""

@@ -2,7 +2,10 @@
 
 ``Fetcher.fetch`` never raises for network or HTTP trouble: it returns a
 ``FetchResult`` whose ``error`` says what went wrong in plain words and whose
-``error_kind`` classifies it (``records.ERROR_KINDS``). For every request, in order:
+``error_kind`` classifies it (``records.ERROR_KINDS``). An unexpected exception (a bug,
+a database failure behind the politeness) is not taken for a network failure: it becomes
+kind ``internal`` and is logged with its traceback (logger ``khabar.fetch``).
+For every request, in order:
 
 1. robots.txt of the host is obeyed (``robots.py``; cached, Crawl-delay honoured);
 2. a slot on the host is taken from the ``Politeness`` object (at most N
@@ -21,6 +24,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
 import time
 from collections import defaultdict
@@ -50,6 +54,7 @@ from khabar.pipeline.robots import (
     RobotsVerdict,
 )
 
+log = logging.getLogger("khabar.fetch")
 DEFAULT_USER_AGENT = "KhabarBot/0.1 (+https://github.com/khabar-news/khabar; Persian news aggregator)"
 MAX_HOST_PAUSE = 3600.0  # a Retry-After longer than this pauses the feed, not the whole host
 _WALL_SNIFF_BYTES = 65536
@@ -92,8 +97,24 @@ def _is_tls_failure(exc: BaseException) -> bool:
     return False
 
 
+# What can go wrong on the way to a server and back: these become a result with their error kind.
+# Anything else is a bug or a failure of our own (e.g. the database behind the politeness): kind "internal".
+NETWORK_FAILURES = (
+    httpx.HTTPError,
+    httpx.InvalidURL,
+    DNSLookupFailed,
+    BlockedAddress,
+    HostPaused,
+    TotalTimeout,
+    TimeoutError,
+    BodyTooLarge,
+    UnsupportedEncoding,
+    BadCompression,
+)
+
+
 def classify_error(exc: BaseException, policy: FetchPolicy) -> tuple[str, str]:
-    """(readable message, error kind) for an exception raised while fetching."""
+    """(readable message, error kind) for an exception raised while fetching (one of ``NETWORK_FAILURES``)."""
     if isinstance(exc, DNSLookupFailed):
         return str(exc), "dns"
     if isinstance(exc, HostPaused):
@@ -118,7 +139,7 @@ def classify_error(exc: BaseException, policy: FetchPolicy) -> tuple[str, str]:
         return f"TLS failure: {exc}", "tls"
     if isinstance(exc, (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
         return f"connection failed: {exc or type(exc).__name__}", "connect"
-    return f"HTTP failure: {exc or type(exc).__name__}", "connect"
+    return f"HTTP failure: {exc or type(exc).__name__}", "connect"  # another httpx.HTTPError
 
 
 class Fetcher:
@@ -193,11 +214,15 @@ class Fetcher:
                 max_bytes or self.policy.max_bytes,
                 check_robots and self.policy.obey_robots,
             )
-        except Exception as exc:  # every failure becomes a readable result
+        except NETWORK_FAILURES as exc:  # every network or HTTP failure becomes a readable result
             result.error, result.error_kind = classify_error(exc, self.policy)
             result.content = b""
             if isinstance(exc, HostPaused):
                 result.retry_after = exc.seconds
+        except Exception as exc:  # a bug or a failure of our own: one URL's result, not the whole crawl
+            log.exception("fetching %s failed inside the crawler", url[:300])
+            result.error, result.error_kind = f"crawler error: {exc!r}"[:500], "internal"
+            result.content = b""
         return result
 
     # -- robots.txt --------------------------------------------------------------
