@@ -7,8 +7,10 @@ then record the feed's health and plan its next check. ``refresh_feeds`` runs
 it for many feeds at once: each feed is stored as soon as it is done.
 
 Fetching is asynchronous and polite: robots.txt, and per-host limits shared
-by every worker through the database (``hosts.py``). Database calls go back to
-the calling thread (``database_bridge.py``), one at a time.
+by every worker through the database (``hosts.py``). Django's ORM is
+synchronous: the crawl runs under asgiref's ``async_to_sync`` and each database
+call is ``sync_to_async`` (thread-sensitive), so it runs on the calling thread,
+with its connection and transaction, one at a time, while fetching goes on.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
+from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 from django.utils import timezone
 
-from khabar.crawler.database_bridge import DatabaseCalls, run_with_database
 from khabar.crawler.feed_health import record_failure, record_success
 from khabar.crawler.hosts import DatabasePoliteness, DatabaseRobotsCache
 from khabar.crawler.recovery import this_process_name
@@ -87,31 +89,31 @@ def refresh_feed_ids(feed_ids: list[int]) -> list[FeedReport]:
 def refresh_feeds(feeds: list[Feed]) -> list[FeedReport]:
     for feed in feeds:
         feed.source  # noqa: B018 - loaded here: the crawl thread must not touch the database
-    return run_with_database(lambda db: refresh_all(db, feeds)) if feeds else []
+    return async_to_sync(refresh_all)(feeds) if feeds else []
 
 
-def polite_fetcher(db: DatabaseCalls) -> Fetcher:
+def polite_fetcher() -> Fetcher:
     """A Fetcher sharing robots.txt and per-host limits with every other worker (through the database)."""
     policy = fetch_policy()
     politeness = DatabasePoliteness(
-        db, per_host=policy.per_host, min_gap=policy.min_gap, holder=this_process_name(), lease=policy.total + 30
+        per_host=policy.per_host, min_gap=policy.min_gap, holder=this_process_name(), lease=policy.total + 30
     )
-    return Fetcher(policy, politeness=politeness, robots_cache=DatabaseRobotsCache(db))
+    return Fetcher(policy, politeness=politeness, robots_cache=DatabaseRobotsCache())
 
 
 def fetch_politely(urls: list[str], **fetch_options) -> list[FetchResult]:
     """Fetch other URLs (e.g. homepages) under the same shared politeness; call from synchronous code."""
 
-    async def fetch_all(db: DatabaseCalls) -> list[FetchResult]:
-        async with polite_fetcher(db) as fetcher:
+    async def fetch_all() -> list[FetchResult]:
+        async with polite_fetcher() as fetcher:
             return list(await asyncio.gather(*(fetcher.fetch(url, **fetch_options) for url in urls)))
 
-    return run_with_database(fetch_all) if urls else []
+    return async_to_sync(fetch_all)() if urls else []
 
 
-async def refresh_all(db: DatabaseCalls, feeds: list[Feed]) -> list[FeedReport]:
-    async with polite_fetcher(db) as fetcher:
-        outcomes = await asyncio.gather(*(refresh_one(db, fetcher, feed) for feed in feeds), return_exceptions=True)
+async def refresh_all(feeds: list[Feed]) -> list[FeedReport]:
+    async with polite_fetcher() as fetcher:
+        outcomes = await asyncio.gather(*(refresh_one(fetcher, feed) for feed in feeds), return_exceptions=True)
     reports = []
     for feed, outcome in zip(feeds, outcomes):
         if isinstance(outcome, BaseException):  # a bug or a database failure: the other feeds go on
@@ -123,7 +125,7 @@ async def refresh_all(db: DatabaseCalls, feeds: list[Feed]) -> list[FeedReport]:
     return reports
 
 
-async def refresh_one(db: DatabaseCalls, fetcher: Fetcher, feed: Feed) -> FeedReport:
+async def refresh_one(fetcher: Fetcher, feed: Feed) -> FeedReport:
     report = FeedReport(feed.pk, feed.url, feed.source.name)
 
     # 1. Fetch and parse the feed (robots.txt, politeness, conditional GET: a 304 is not parsed).
@@ -132,7 +134,7 @@ async def refresh_one(db: DatabaseCalls, fetcher: Fetcher, feed: Feed) -> FeedRe
     # 2. Keep only the items we have not stored yet.
     items = refresh.parsed.items if refresh.parsed and not refresh.error else []
     if items:
-        stored = await db(known_urls, [canonical_url(item.url) for item in items])
+        stored = await sync_to_async(known_urls)([canonical_url(item.url) for item in items])
         refresh.new_items = [item for item in items if canonical_url(item.url) not in stored]
 
     # 3. Full text for the new items: fetch pages, extract, normalize, sanitize.
@@ -140,7 +142,7 @@ async def refresh_one(db: DatabaseCalls, fetcher: Fetcher, feed: Feed) -> FeedRe
         await build_records(fetcher, refresh, refresh.new_items)
 
     # 4. Store, and 5. record the feed's health and its next check.
-    await db(store_and_record, feed, refresh, report)
+    await sync_to_async(store_and_record)(feed, refresh, report)
     return report
 
 
