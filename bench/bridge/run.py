@@ -92,7 +92,7 @@ async def bare_httpx(urls: list[str], rounds: int) -> int:
 async def khabar_fetcher(urls: list[str], rounds: int) -> int:
     from dataclasses import replace
 
-    from khabar.crawler.refresh import fetch_policy
+    from khabar.crawler.egress import fetch_policy
     from khabar.pipeline.fetch import Fetcher
 
     async with Fetcher(replace(fetch_policy(), min_gap=0.0)) as fetcher:

@@ -82,7 +82,7 @@ def is_due(now=None) -> bool:
 
 def _fetch_homepages(urls: list[str]):
     # Through the crawler's shared politeness (per-host gap and connections, robots.txt) like every request.
-    from khabar.crawler.refresh import fetch_politely
+    from khabar.crawler.egress import fetch_politely
 
     return fetch_politely(urls, accept="text/html,*/*;q=0.5", accept_type=is_html_type)
 

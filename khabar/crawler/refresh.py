@@ -6,8 +6,8 @@ items already stored, fetch and extract the new items' pages, normalize, store,
 then record the feed's health and plan its next check. ``refresh_feeds`` runs
 it for many feeds at once: each feed is stored as soon as it is done.
 
-Fetching is asynchronous and polite: robots.txt, and per-host limits shared
-by every worker through the database (``hosts.py``). Django's ORM is
+Fetching is asynchronous and polite (``egress.py``: robots.txt, and per-host
+limits shared by every worker through the database). Django's ORM is
 synchronous: the crawl runs under asgiref's ``async_to_sync`` and each database
 call is ``sync_to_async`` (thread-sensitive), so it runs on the calling thread,
 with its connection and transaction, one at a time, while fetching goes on.
@@ -20,17 +20,15 @@ import logging
 from dataclasses import dataclass, field
 
 from asgiref.sync import async_to_sync, sync_to_async
-from django.conf import settings
 from django.utils import timezone
 
+from khabar.crawler.egress import polite_fetcher
 from khabar.crawler.feed_health import record_failure, record_success
-from khabar.crawler.hosts import DatabasePoliteness, DatabaseRobotsCache
-from khabar.crawler.recovery import this_process_name
 from khabar.news.signals import articles_stored
 from khabar.news.storage import known_urls, store_articles
 from khabar.pipeline.collect import FeedRequest, build_records, canonical_url, fetch_feed
-from khabar.pipeline.fetch import Fetcher, FetchPolicy
-from khabar.pipeline.records import FeedRefresh, FetchResult
+from khabar.pipeline.fetch import Fetcher
+from khabar.pipeline.records import FeedRefresh
 from khabar.sources.models import Feed
 
 log = logging.getLogger("khabar.crawler")
@@ -63,17 +61,6 @@ def announce_stored(article_ids: list[int]) -> None:
             )
 
 
-def fetch_policy() -> FetchPolicy:
-    return FetchPolicy(
-        user_agent=settings.KHABAR_USER_AGENT,
-        timeout=settings.KHABAR_FETCH_TIMEOUT,
-        max_bytes=settings.KHABAR_MAX_RESPONSE_BYTES,
-        per_host=settings.KHABAR_PER_HOST_CONNECTIONS,
-        min_gap=settings.KHABAR_HOST_MIN_GAP,
-        allow_private=settings.KHABAR_ALLOW_PRIVATE_ADDRESSES,
-    )
-
-
 def refresh_feed(feed_id: int) -> FeedReport:
     """Refresh one feed (what the task queue runs)."""
     feed = Feed.objects.select_related("source").get(pk=feed_id)
@@ -90,25 +77,6 @@ def refresh_feeds(feeds: list[Feed]) -> list[FeedReport]:
     for feed in feeds:
         feed.source  # noqa: B018 - loaded here: the crawl thread must not touch the database
     return async_to_sync(refresh_all)(feeds) if feeds else []
-
-
-def polite_fetcher() -> Fetcher:
-    """A Fetcher sharing robots.txt and per-host limits with every other worker (through the database)."""
-    policy = fetch_policy()
-    politeness = DatabasePoliteness(
-        per_host=policy.per_host, min_gap=policy.min_gap, holder=this_process_name(), lease=policy.total + 30
-    )
-    return Fetcher(policy, politeness=politeness, robots_cache=DatabaseRobotsCache())
-
-
-def fetch_politely(urls: list[str], **fetch_options) -> list[FetchResult]:
-    """Fetch other URLs (e.g. homepages) under the same shared politeness; call from synchronous code."""
-
-    async def fetch_all() -> list[FetchResult]:
-        async with polite_fetcher() as fetcher:
-            return list(await asyncio.gather(*(fetcher.fetch(url, **fetch_options) for url in urls)))
-
-    return async_to_sync(fetch_all)() if urls else []
 
 
 async def refresh_all(feeds: list[Feed]) -> list[FeedReport]:
