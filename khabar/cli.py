@@ -112,14 +112,11 @@ def cmd_dates(args) -> int:
 def cmd_crawl(args) -> int:
     setup_django(allow_private=args.allow_private)
     ensure_database()
-    from django.utils import timezone
-
     from khabar.crawler.refresh import refresh_feeds
     from khabar.crawler.reports import print_crawl_summary
     from khabar.sources.models import Feed
 
-    feeds = Feed.objects.filter(active=True, source__active=True, paused_at__isnull=True).select_related("source")
-    feeds = list(feeds if args.all else feeds.filter(next_check_at__lte=timezone.now()))
+    feeds = list((Feed.objects.crawlable() if args.all else Feed.objects.due()).select_related("source"))
     if not feeds:
         _console().print(
             "No feed is due. Use [bold]--all[/] to crawl every active feed now, or add feeds with `khabar sources add URL`."

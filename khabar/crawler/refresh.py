@@ -61,15 +61,9 @@ def announce_stored(article_ids: list[int]) -> None:
             )
 
 
-def refresh_feed(feed_id: int) -> FeedReport:
-    """Refresh one feed (what the task queue runs)."""
-    feed = Feed.objects.select_related("source").get(pk=feed_id)
-    return refresh_feeds([feed])[0]
-
-
 def refresh_feed_ids(feed_ids: list[int]) -> list[FeedReport]:
-    """Refresh a batch of feeds (what the task queue runs); feeds deleted or paused since are skipped."""
-    feeds = Feed.objects.select_related("source").filter(pk__in=feed_ids, active=True, paused_at__isnull=True)
+    """Refresh a batch of feeds (what the task queue runs); feeds deleted, paused or turned off since are skipped."""
+    feeds = Feed.objects.crawlable().select_related("source").filter(pk__in=feed_ids)
     return refresh_feeds(list(feeds)) if feed_ids else []
 
 
