@@ -14,8 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from khabar.pipeline.collect import is_html_type
-from khabar.pipeline.fetch import Fetcher, FetchPolicy
+from khabar.pipeline.fetch import Fetcher, FetchPolicy, is_html_type
 from khabar.pipeline.politeness import retry_after_seconds
 
 PAGE = "<html lang='fa'><body><p>سلام دنیا</p></body></html>".encode()

@@ -108,10 +108,14 @@ def _fail_lost_task(task_id, worker: str, now) -> int | None:
         if task is None:
             return None
         task.set_failed(WorkerLost(f"worker {worker or '?'} stopped while running this task; its feeds are due again"))
-        return Feed.objects.crawlable().filter(pk__in=_feed_ids(task.args_kwargs)).update(
-            next_check_at=now,
-            claimed_at=None,
-            next_check_reason="retry now: the worker running the last check stopped",
+        return (
+            Feed.objects.crawlable()
+            .filter(pk__in=_feed_ids(task.args_kwargs))
+            .update(
+                next_check_at=now,
+                claimed_at=None,
+                next_check_reason="retry now: the worker running the last check stopped",
+            )
         )
 
 

@@ -58,7 +58,7 @@ log = logging.getLogger("khabar.fetch")
 DEFAULT_USER_AGENT = "KhabarBot/0.1 (+https://github.com/khabar-news/khabar; Persian news aggregator)"
 MAX_HOST_PAUSE = 3600.0  # a Retry-After longer than this pauses the feed, not the whole host
 _WALL_SNIFF_BYTES = 65536
-_HTML_LIKE = ("text/html", "application/xhtml+xml", "")
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", ""})  # "": no type said, sniffed as HTML
 
 
 @dataclass
@@ -81,6 +81,11 @@ class FetchPolicy:
     @property
     def total(self) -> float:
         return self.total_timeout if self.total_timeout is not None else 2 * self.timeout
+
+
+def is_html_type(content_type: str) -> bool:
+    """An HTML page (or no content type at all): what article pages and homepages are, and walls too."""
+    return content_type in HTML_TYPES
 
 
 class TotalTimeout(Exception):
@@ -363,7 +368,7 @@ class Fetcher:
             if declared.isdigit() and int(declared) > max_bytes and not encoding:
                 raise BodyTooLarge(f"response larger than {max_bytes // 1024} KiB")
             body = await read_bounded(response.aiter_raw(), encoding, max_bytes)
-            if result.content_type in _HTML_LIKE:
+            if is_html_type(result.content_type):
                 wall = detect_wall(response.status_code, result.headers, body[:_WALL_SNIFF_BYTES])
                 if wall:
                     result.error, result.error_kind = (

@@ -16,7 +16,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 SLOW_AFTER = 5.0  # seconds for one answer
-STATUSES = ("new", "ok", "slow", "failing", "paused", "disabled")
 
 
 def feed_status(
