@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gzip
 import io
 import socket
@@ -14,7 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from khabar.pipeline.fetch import Fetcher, FetchPolicy, is_html_type
+from khabar.crawler.egress import fetch_policy
+from khabar.pipeline.fetch import Fetcher, is_html_type
 from khabar.pipeline.politeness import retry_after_seconds
 
 PAGE = "<html lang='fa'><body><p>سلام دنیا</p></body></html>".encode()
@@ -161,8 +163,13 @@ def fetch(url, **kwargs):
     return fetch_many([url], **kwargs)[0]
 
 
+def policy(**changes):
+    """The shipped policy (settings), loopback allowed, with the test's changes."""
+    return dataclasses.replace(fetch_policy(), **{"allow_private": True, **changes})
+
+
 def fetch_many(urls, **kwargs):
-    policy = FetchPolicy(
+    chosen = policy(
         allow_private=kwargs.pop("allow_private", True),
         timeout=kwargs.pop("timeout", 1.0),
         max_bytes=kwargs.pop("max_bytes", 100_000),
@@ -172,7 +179,7 @@ def fetch_many(urls, **kwargs):
     fetcher_options = {k: kwargs.pop(k) for k in ("resolver", "is_allowed") if k in kwargs}
 
     async def go():
-        async with Fetcher(policy, **fetcher_options) as fetcher:
+        async with Fetcher(chosen, **fetcher_options) as fetcher:
             return [await fetcher.fetch(url, **kwargs) for url in urls]
 
     return asyncio.run(go())
@@ -337,7 +344,7 @@ def test_a_bug_is_reported_as_internal_with_its_traceback_not_as_a_network_failu
     base, _ = server
 
     async def misuse():  # a Fetcher used outside 'async with': a programming error
-        return await Fetcher(FetchPolicy(allow_private=True)).fetch(base + "/ok")
+        return await Fetcher(policy()).fetch(base + "/ok")
 
     with caplog.at_level("ERROR", logger="khabar.fetch"):
         result = asyncio.run(misuse())
@@ -356,7 +363,7 @@ def test_a_failing_robots_cache_is_internal_and_the_network_errors_keep_their_ki
             raise AssertionError("never reached")
 
     async def go():
-        async with Fetcher(FetchPolicy(allow_private=True), robots_cache=BrokenCache()) as fetcher:
+        async with Fetcher(policy(), robots_cache=BrokenCache()) as fetcher:
             return await fetcher.fetch(base + "/ok")
 
     with caplog.at_level("ERROR", logger="khabar.fetch"):

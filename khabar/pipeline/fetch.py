@@ -55,23 +55,25 @@ from khabar.pipeline.robots import (
 )
 
 log = logging.getLogger("khabar.fetch")
-DEFAULT_USER_AGENT = "KhabarBot/0.1 (+https://github.com/khabar-news/khabar; Persian news aggregator)"
 MAX_HOST_PAUSE = 3600.0  # a Retry-After longer than this pauses the feed, not the whole host
 _WALL_SNIFF_BYTES = 65536
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", ""})  # "": no type said, sniffed as HTML
 
 
-@dataclass
+@dataclass(kw_only=True)
 class FetchPolicy:
-    user_agent: str = DEFAULT_USER_AGENT
-    timeout: float = 20.0  # seconds allowed between two reads
+    """How the fetcher behaves. The configurable values have no default here: they are settings
+    (``khabar/settings.py``, read by ``khabar.crawler.egress.fetch_policy``), or the caller's own."""
+
+    user_agent: str
+    timeout: float  # seconds allowed between two reads
+    max_bytes: int
+    per_host: int  # connections at once to one host
+    min_gap: float  # seconds between two requests to one host
+    allow_private: bool  # loopback, private, link-local addresses allowed (the offline news web)
     connect_timeout: float | None = None  # default: min(timeout, 10)
     total_timeout: float | None = None  # one request from connect to last byte; default: 2 × timeout
-    max_bytes: int = 5 * 1024 * 1024
-    per_host: int = 2  # connections at once to one host
-    min_gap: float = 1.0  # seconds between two requests to one host
     max_redirects: int = 5
-    allow_private: bool = False
     obey_robots: bool = True
 
     @property
@@ -152,7 +154,7 @@ class Fetcher:
 
     def __init__(
         self,
-        policy: FetchPolicy | None = None,
+        policy: FetchPolicy,
         *,
         politeness: Politeness | None = None,
         robots_cache: RobotsCache | None = None,
@@ -160,7 +162,7 @@ class Fetcher:
         is_allowed: AddressCheck | None = None,
         clock: Callable[[], float] = time.time,
     ):
-        self.policy = policy or FetchPolicy()
+        self.policy = policy
         self.politeness = politeness or LocalPoliteness(self.policy.per_host, self.policy.min_gap)
         self.robots_cache = robots_cache or MemoryRobotsCache()
         self.clock = clock
