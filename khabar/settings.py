@@ -61,6 +61,7 @@ KHABAR_PAUSE_FAILING_AFTER = env_seconds("KHABAR_PAUSE_FAILING_AFTER", 3 * 86400
 KHABAR_SLOW_FEED_SECONDS = env_float("KHABAR_SLOW_FEED_SECONDS", 5.0)  # a feed answering slower is "slow"
 KHABAR_POLL_SCALE = env_float("KHABAR_POLL_SCALE", 250.0)  # check interval of a feed with 1 item/hour (adaptive)
 
+
 # --- database ----------------------------------------------------------------
 def database(default_sqlite_file: str) -> dict:
     """The database of ``KHABAR_DATABASE_URL``, else a SQLite file of that name in ``DATA_DIR``."""
