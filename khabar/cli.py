@@ -12,14 +12,21 @@ import os
 import sys
 from pathlib import Path
 
+SETTINGS, LOOPBACK_SETTINGS, DEMO_SETTINGS = "khabar.settings", "khabar.settings_loopback", "khabar.settings_demo"
 
-def setup_django(*, allow_private: bool = False) -> None:
-    """Configure Django. ``allow_private`` turns on crawling of loopback (demo, news web) unless set explicitly."""
-    if allow_private:
-        os.environ.setdefault("KHABAR_ALLOW_PRIVATE_ADDRESSES", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khabar.settings")
+
+def setup_django(settings_module: str = SETTINGS) -> None:
+    """Configure Django with one of Khabar's settings modules (docs/configuration.md).
+
+    A ``DJANGO_SETTINGS_MODULE`` of your own (not one of ``khabar.settings…``) wins, and so
+    does a configuration already in place (the tests, which call ``main`` in-process).
+    """
     import django
+    from django.conf import settings
 
+    chosen = os.environ.get("DJANGO_SETTINGS_MODULE", "")
+    if not settings.configured and (not chosen or chosen.startswith(SETTINGS)):
+        os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
     django.setup()
 
 
@@ -110,16 +117,13 @@ def cmd_dates(args) -> int:
 
 
 def cmd_crawl(args) -> int:
-    setup_django(allow_private=args.allow_private)
+    setup_django(LOOPBACK_SETTINGS if args.allow_private else SETTINGS)
     ensure_database()
-    from django.utils import timezone
-
     from khabar.crawler.refresh import refresh_feeds
     from khabar.crawler.reports import print_crawl_summary
     from khabar.sources.models import Feed
 
-    feeds = Feed.objects.filter(active=True, source__active=True, paused_at__isnull=True).select_related("source")
-    feeds = list(feeds if args.all else feeds.filter(next_check_at__lte=timezone.now()))
+    feeds = list((Feed.objects.crawlable() if args.all else Feed.objects.due()).select_related("source"))
     if not feeds:
         _console().print(
             "No feed is due. Use [bold]--all[/] to crawl every active feed now, or add feeds with `khabar sources add URL`."
@@ -169,7 +173,7 @@ def cmd_newsweb(args) -> int:
             ]
         )
     # Also register its outlets, so that `khabar crawl --once --allow-private` finds them.
-    setup_django(allow_private=True)
+    setup_django()
     ensure_database()
     from khabar.crawler.demo import register_newsweb
     from khabar.newsweb.server import NewsWeb
@@ -197,7 +201,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_worker(args) -> int:
-    setup_django(allow_private=args.allow_private)
+    setup_django(LOOPBACK_SETTINGS if args.allow_private else SETTINGS)
     ensure_database()
     from khabar.crawler.runner import CrawlService
 
@@ -212,11 +216,7 @@ def cmd_worker(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    # The demo keeps its own database, so demo items never mix with a real instance's.
-    data_dir = Path(os.environ.get("KHABAR_DATA_DIR", "var"))
-    os.environ.setdefault("KHABAR_DATABASE_URL", f"sqlite:///{(data_dir / 'demo.sqlite3').resolve()}")
-    os.environ.setdefault("KHABAR_HOST_MIN_GAP", "0.25")  # the demo's outlets are its own, on loopback
-    setup_django(allow_private=True)
+    setup_django(DEMO_SETTINGS)  # its own database, the news web on loopback
     ensure_database()
     from khabar.crawler.demo import run_demo
 

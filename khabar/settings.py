@@ -1,7 +1,10 @@
-"""Khabar's one settings module: every knob is read from the environment here.
+"""Khabar's settings: every knob is read from the environment here.
 
 docs/configuration.md lists each variable with its default. Nothing else in the
-project reads ``os.environ`` for configuration.
+project reads ``os.environ`` for configuration. Two small modules build on this
+one for the command line's offline modes (chosen by ``khabar.cli``):
+``settings_loopback`` (``--allow-private``: the news web is on loopback) and
+``settings_demo`` (``khabar demo``: that, with a database of its own).
 """
 
 from __future__ import annotations
@@ -58,26 +61,32 @@ KHABAR_PAUSE_FAILING_AFTER = env_seconds("KHABAR_PAUSE_FAILING_AFTER", 3 * 86400
 KHABAR_SLOW_FEED_SECONDS = env_float("KHABAR_SLOW_FEED_SECONDS", 5.0)  # a feed answering slower is "slow"
 KHABAR_POLL_SCALE = env_float("KHABAR_POLL_SCALE", 250.0)  # check interval of a feed with 1 item/hour (adaptive)
 
+
 # --- database ----------------------------------------------------------------
-DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'khabar.sqlite3'}"
-DATABASE_URL = os.environ.get("KHABAR_DATABASE_URL") or DEFAULT_DATABASE_URL
-_db = dj_database_url.parse(DATABASE_URL, conn_max_age=0)
-if _db["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the site read while the crawler writes; IMMEDIATE transactions
-    # make concurrent writers queue on the busy timeout instead of failing.
-    _db["OPTIONS"] = {
-        "timeout": 30,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-    if _db["NAME"] not in ("", ":memory:"):
-        Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # A file, not shared-cache memory: crawler threads and the site server share it in tests.
-    # One per test process, so that two test runs on one machine never share a database.
-    _db["TEST"] = {"NAME": str(DATA_DIR / f"test-khabar-{os.getpid()}.sqlite3")}
-else:
-    _db["TEST"] = {"NAME": f"test_{_db['NAME']}_{os.getpid()}"}
-DATABASES = {"default": _db}
+def database(default_sqlite_file: str) -> dict:
+    """The database of ``KHABAR_DATABASE_URL``, else a SQLite file of that name in ``DATA_DIR``."""
+    config = dj_database_url.parse(
+        os.environ.get("KHABAR_DATABASE_URL") or f"sqlite:///{DATA_DIR / default_sqlite_file}", conn_max_age=0
+    )
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the site read while the crawler writes; IMMEDIATE transactions
+        # make concurrent writers queue on the busy timeout instead of failing.
+        config["OPTIONS"] = {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        if config["NAME"] not in ("", ":memory:"):
+            Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        # A file, not shared-cache memory: crawler threads and the site server share it in tests.
+        # One per test process, so that two test runs on one machine never share a database.
+        config["TEST"] = {"NAME": str(DATA_DIR / f"test-khabar-{os.getpid()}.sqlite3")}
+    else:
+        config["TEST"] = {"NAME": f"test_{config['NAME']}_{os.getpid()}"}
+    return config
+
+
+DATABASES = {"default": database("khabar.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- tasks (Django's Tasks API, django-tasks backport) -----------------------
@@ -139,7 +148,7 @@ KHABAR_STORY_CATCH_UP_INTERVAL = env_float("KHABAR_STORY_CATCH_UP_INTERVAL", 120
 # The search backend follows the database engine unless set to a dotted path.
 KHABAR_SEARCH_BACKEND = os.environ.get("KHABAR_SEARCH_BACKEND") or (
     "khabar.search.backends.postgres.PostgresSearchBackend"
-    if _db["ENGINE"] == "django.db.backends.postgresql"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     else "khabar.search.backends.sqlite_fts.SqliteFtsBackend"
 )
 # One process: memory. Several processes (gunicorn, `khabar serve` + `khabar worker`): file:///dir.

@@ -103,10 +103,10 @@ def test_private_addresses_refused_by_default(newsweb, settings):
 
 @pytest.mark.django_db(transaction=True)  # the worker closes and reopens connections, as in production
 def test_due_feeds_run_through_the_task_queue(newsweb, allow_private):
-    from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
     from khabar.crawler.schedule import enqueue_due_feeds
+    from khabar.crawler.task_worker import TaskWorker
 
     register_newsweb(newsweb)
     queued = enqueue_due_feeds()
@@ -115,16 +115,7 @@ def test_due_feeds_run_through_the_task_queue(newsweb, allow_private):
         queued += more
     assert queued == Feed.objects.count()  # every feed claimed exactly once
     assert enqueue_due_feeds() == 0
-    Worker(
-        queue_names=["crawl"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    TaskWorker("test-worker", ["crawl"], interval=0, until_empty=True).run()
     results = list(DBTaskResult.objects.all())
     assert 1 < len(results) < queued  # feeds travel in batches of several hosts
     assert {r.status for r in results} == {"SUCCESSFUL"}

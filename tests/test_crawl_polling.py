@@ -17,8 +17,11 @@ def every(minutes: float, hours: float, now=NOW) -> list[datetime]:
     return [now - timedelta(minutes=minutes * (i + 0.5)) for i in range(count)]
 
 
+SCALE = 250.0  # seconds: the interval of a feed publishing one item an hour (KHABAR_POLL_SCALE)
+
+
 def poll(times, now=NOW, **kwargs):
-    return next_poll(times, now, rng=random.Random(1), **kwargs)
+    return next_poll(times, now, rng=random.Random(1), **{"scale": SCALE, **kwargs})
 
 
 def test_a_quiet_feed_is_checked_hourly_and_a_busy_one_every_minute():
@@ -58,7 +61,7 @@ def test_many_feeds_of_one_host_get_a_floor():
 def test_always_between_one_and_sixty_minutes(seed):
     rng = random.Random(seed)
     times = [NOW - timedelta(seconds=rng.uniform(0, 8 * 86400)) for _ in range(rng.randint(0, 400))]
-    plan = next_poll(times, NOW, feeds_on_host=rng.randint(1, 30), rng=rng)
+    plan = next_poll(times, NOW, feeds_on_host=rng.randint(1, 30), scale=SCALE, rng=rng)
     assert MIN_INTERVAL <= plan.seconds <= MAX_INTERVAL
 
 

@@ -188,3 +188,25 @@ def test_faults_are_named_on_the_command_line():
     assert parse_fault_option("ava=slow:2,500@pages") == ("ava", ["slow:2", "500@pages"])
     with pytest.raises(SystemExit):
         main(["--fault", "ava=nonsense"])
+
+
+@pytest.mark.django_db
+def test_a_crawler_bug_is_recorded_as_internal_not_blamed_on_the_outlet(web, crawl_settings, monkeypatch, caplog):
+    from khabar.crawler import hosts
+    from khabar.crawler.reports import print_sources
+
+    def broken_load_robots(origin):  # a bug (or a database failure) on our side of the fetch
+        raise RuntimeError("robots cache row is corrupt")
+
+    register_newsweb(web)
+    monkeypatch.setattr(hosts, "load_robots", broken_load_robots)
+    feed = Feed.objects.select_related("source").filter(source__slug="danesh-no").first()
+    with caplog.at_level("ERROR", logger="khabar.fetch"):
+        [report] = refresh_feeds([feed])
+    feed.refresh_from_db()
+    assert report.error_kind == feed.error_kind == "internal" and "robots cache row is corrupt" in feed.last_error
+    assert any(r.exc_info for r in caplog.records if r.name == "khabar.fetch")  # the traceback is in the log
+    assert web.traffic.traces(feed.host) == []  # robots.txt was never asked for: nothing was sent
+    console = Console(record=True, width=400)
+    print_sources(console)
+    assert "1 feed(s) failed with a crawler error (internal)" in console.export_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gzip
 import io
 import socket
@@ -14,8 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from khabar.pipeline.collect import is_html_type
-from khabar.pipeline.fetch import Fetcher, FetchPolicy
+from khabar.crawler.egress import fetch_policy
+from khabar.pipeline.fetch import Fetcher, is_html_type
 from khabar.pipeline.politeness import retry_after_seconds
 
 PAGE = "<html lang='fa'><body><p>سلام دنیا</p></body></html>".encode()
@@ -83,6 +84,12 @@ class Handler(BaseHTTPRequestHandler):
                     time.sleep(0.1)
             except OSError:
                 pass
+        elif path == "/cut":  # promises 1000 bytes, sends 10 and hangs up
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b"x" * 10)
+            self.close_connection = True
         elif path == "/big":
             self._send(200, b"x" * 300_000)
         elif path == "/chunked-big":
@@ -156,8 +163,13 @@ def fetch(url, **kwargs):
     return fetch_many([url], **kwargs)[0]
 
 
+def policy(**changes):
+    """The shipped policy (settings), loopback allowed, with the test's changes."""
+    return dataclasses.replace(fetch_policy(), **{"allow_private": True, **changes})
+
+
 def fetch_many(urls, **kwargs):
-    policy = FetchPolicy(
+    chosen = policy(
         allow_private=kwargs.pop("allow_private", True),
         timeout=kwargs.pop("timeout", 1.0),
         max_bytes=kwargs.pop("max_bytes", 100_000),
@@ -167,7 +179,7 @@ def fetch_many(urls, **kwargs):
     fetcher_options = {k: kwargs.pop(k) for k in ("resolver", "is_allowed") if k in kwargs}
 
     async def go():
-        async with Fetcher(policy, **fetcher_options) as fetcher:
+        async with Fetcher(chosen, **fetcher_options) as fetcher:
             return [await fetcher.fetch(url, **kwargs) for url in urls]
 
     return asyncio.run(go())
@@ -326,3 +338,41 @@ def test_connection_refused_and_bad_urls():
     assert fetch("http://127.0.0.1:9/").error_kind == "connect"
     assert fetch("ftp://example.org/x").error_kind == "url"
     assert fetch("not a url").error_kind == "url"
+
+
+def test_a_bug_is_reported_as_internal_with_its_traceback_not_as_a_network_failure(server, caplog):
+    base, _ = server
+
+    async def misuse():  # a Fetcher used outside 'async with': a programming error
+        return await Fetcher(policy()).fetch(base + "/ok")
+
+    with caplog.at_level("ERROR", logger="khabar.fetch"):
+        result = asyncio.run(misuse())
+    assert result.error_kind == "internal" and "async with" in result.error
+    assert [r.exc_info is not None for r in caplog.records if r.name == "khabar.fetch"] == [True]
+
+
+def test_a_failing_robots_cache_is_internal_and_the_network_errors_keep_their_kinds(server, caplog):
+    base, _ = server
+
+    class BrokenCache:  # e.g. the database behind the shared robots.txt cache is down
+        async def load(self, origin):
+            raise RuntimeError("database is locked")
+
+        async def save(self, origin, record):
+            raise AssertionError("never reached")
+
+    async def go():
+        async with Fetcher(policy(), robots_cache=BrokenCache()) as fetcher:
+            return await fetcher.fetch(base + "/ok")
+
+    with caplog.at_level("ERROR", logger="khabar.fetch"):
+        result = asyncio.run(go())
+    assert result.error_kind == "internal" and "database is locked" in result.error
+    assert fetch("http://127.0.0.1:9/").error_kind == "connect"  # a refused connection is still a network failure
+
+
+def test_a_connection_cut_mid_body_is_a_connection_failure(server):
+    base, _ = server
+    result = fetch(base + "/cut")
+    assert result.error_kind == "connect" and result.content == b""

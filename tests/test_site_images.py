@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import struct
 import threading
+import time
+import tracemalloc
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -26,6 +30,19 @@ PNG = png()
 JPEG = b"\xff\xd8\xff\xe0" + b"\x11" * 300
 
 
+def gzip_bomb(size: int) -> bytes:
+    """A JPEG's first bytes, then ``size`` zeros, gzipped: about a thousandth of that on the wire."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9) as writer:
+        writer.write(b"\xff\xd8\xff\xe0")
+        for _ in range(size // (1 << 20)):
+            writer.write(b"\0" * (1 << 20))
+    return buffer.getvalue()
+
+
+BOMB = gzip_bomb(200 << 20)
+
+
 class ImageServer:
     """A loopback web server with a few image (and non-image) URLs, counting requests."""
 
@@ -36,6 +53,8 @@ class ImageServer:
         "/evil.svg": (200, "image/svg+xml", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"),
         "/huge.jpg": (200, "image/jpeg", b"\xff\xd8\xff" + b"\x00" * 50_000),
         "/gone.jpg": (404, "text/plain", b"not found"),
+        "/robots.txt": (200, "text/plain", b"User-agent: *\nDisallow: /private/\n"),
+        "/private/c.png": (200, "image/png", PNG),
     }
 
     def __init__(self):
@@ -49,6 +68,30 @@ class ImageServer:
                     self.send_response(302)
                     self.send_header("Location", "/b.jpg")
                     self.end_headers()
+                    return
+                if self.path == "/bomb.jpg":  # 200 MiB once inflated
+                    self.send_response(200)
+                    self.send_header("Content-Type", "image/jpeg")
+                    self.send_header("Content-Encoding", "gzip")
+                    self.send_header("Content-Length", str(len(BOMB)))
+                    self.end_headers()
+                    try:
+                        self.wfile.write(BOMB)
+                    except OSError:  # the client stopped at its cap, as it should
+                        pass
+                    return
+                if self.path == "/drip.jpg":  # every byte in time for the read timeout, the whole far too late
+                    self.send_response(200)
+                    self.send_header("Content-Type", "image/jpeg")
+                    self.send_header("Content-Length", str(len(JPEG)))
+                    self.end_headers()
+                    try:
+                        for byte in JPEG:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(0.25)
+                    except OSError:  # the client gave up at its deadline
+                        pass
                     return
                 status, kind, body = server.routes.get(self.path, (404, "text/plain", b"no"))
                 self.send_response(status)
@@ -74,6 +117,7 @@ def images(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     settings.KHABAR_ALLOW_PRIVATE_ADDRESSES = True
     settings.KHABAR_IMAGE_MAX_BYTES = 10_000
+    settings.KHABAR_HOST_MIN_GAP = 0.01  # the crawler's politeness applies; its gap is tested elsewhere
     server = ImageServer()
     yield server
     server.close()
@@ -85,14 +129,19 @@ def body_of(response) -> bytes:
 
 @pytest.mark.django_db
 def test_image_is_fetched_once_and_served_from_disk(client, images, mehr, world, tmp_path):
+    from khabar.sources.models import Host, RobotsFile
+
     article = make_article(mehr, world, image_url=f"{images.url}/a.png")
     for _ in range(3):
         response = client.get(f"/img/{article.pk}/")
         assert response.status_code == 200
         assert response["Content-Type"] == "image/png" and body_of(response) == PNG
-    assert images.hits == ["/a.png"]
+    assert images.hits == ["/robots.txt", "/a.png"]  # robots.txt first, like every request of the crawler
     assert "max-age" in response["Cache-Control"] and response["X-Content-Type-Options"] == "nosniff"
     assert list((tmp_path / "images").rglob(f"{article.pk}.img"))
+    # Through the crawler's way out: its robots.txt cache and per-host books, in the database.
+    host = images.url.removeprefix("http://")
+    assert Host.objects.get(name=host).requests == 2 and RobotsFile.objects.filter(origin=images.url).exists()
 
 
 @pytest.mark.django_db
@@ -108,7 +157,7 @@ def test_non_images_oversize_and_errors_are_refused_and_remembered(client, image
     article = make_article(mehr, world, image_url=f"{images.url}{path}")
     assert client.get(f"/img/{article.pk}/").status_code == 404
     assert client.get(f"/img/{article.pk}/").status_code == 404
-    assert images.hits == [path]  # the failure is remembered: asked once
+    assert images.hits == ["/robots.txt", path]  # the failure is remembered: asked once
 
 
 @pytest.mark.django_db
@@ -127,3 +176,39 @@ def test_no_image_or_hidden_article_is_404(client, images, mehr, world):
     for article in (plain, hidden, unsafe):
         assert client.get(f"/img/{article.pk}/").status_code == 404
     assert images.hits == []
+
+
+def failure_of(tmp_path, article) -> str:
+    [failed] = (tmp_path / "images").rglob(f"{article.pk}.failed")
+    return failed.read_text()
+
+
+@pytest.mark.django_db
+def test_robots_txt_of_the_image_host_is_obeyed(client, images, mehr, world, tmp_path):
+    article = make_article(mehr, world, image_url=f"{images.url}/private/c.png")
+    assert client.get(f"/img/{article.pk}/").status_code == 404
+    assert images.hits == ["/robots.txt"]  # the image itself was never asked for
+    assert "robots" in failure_of(tmp_path, article)
+
+
+@pytest.mark.django_db
+def test_a_gzip_bomb_is_cut_at_the_cap_without_inflating_it(client, images, mehr, world, tmp_path):
+    article = make_article(mehr, world, image_url=f"{images.url}/bomb.jpg")
+    tracemalloc.start()
+    try:
+        response = client.get(f"/img/{article.pk}/")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 404 and "too_large" in failure_of(tmp_path, article)
+    assert peak < 8_000_000, f"{peak / 1e6:.0f} MB held for a 10 kB cap"  # not the bomb's 200 MiB, nor a chunk's worth
+
+
+@pytest.mark.django_db
+def test_a_dripping_server_is_cut_by_the_total_deadline(client, images, mehr, world, tmp_path, settings):
+    settings.KHABAR_FETCH_TIMEOUT = 0.6  # reads may wait 0.6 s (a byte comes every 0.25 s); 1.2 s in all
+    article = make_article(mehr, world, image_url=f"{images.url}/drip.jpg")
+    started = time.monotonic()
+    assert client.get(f"/img/{article.pk}/").status_code == 404
+    assert time.monotonic() - started < 10  # not the 76 s the whole answer takes
+    assert "timeout" in failure_of(tmp_path, article) and "within 1.2 s" in failure_of(tmp_path, article)

@@ -178,10 +178,13 @@ async def bare_httpx(urls: list[str], rounds: int) -> float:
 
 
 async def khabar_fetcher(urls: list[str], rounds: int, parse: bool) -> float:
-    from khabar.pipeline.collect import FeedRequest, fetch_feed
-    from khabar.pipeline.fetch import Fetcher, FetchPolicy
+    from dataclasses import replace
 
-    async with Fetcher(FetchPolicy(allow_private=True, min_gap=0.0)) as fetcher:
+    from khabar.crawler.egress import fetch_policy
+    from khabar.pipeline.collect import FeedRequest, fetch_feed
+    from khabar.pipeline.fetch import Fetcher
+
+    async with Fetcher(replace(fetch_policy(), allow_private=True, min_gap=0.0)) as fetcher:
         await asyncio.gather(
             *(fetcher.robots_verdict(url) for url in urls)
         )  # robots.txt once per host, as in steady state

@@ -4,8 +4,8 @@ Runs Khabar's own ``pipeline.polling.next_poll`` against the news web's generate
 bursty schedule (``khabar.newsweb.many``) without any network: each feed is
 polled when its plan says, an item's lag is the time from its publication to the
 first poll after it. Fetch and processing delays are not modelled (the real
-benchmark, ``run.py``, measures them). Use it to see the trade-off behind
-``SQRT_CONSTANT`` and how it depends on how skewed feeds' rates are:
+benchmark, ``run.py``, measures them). Use it to see the trade-off behind the
+polling scale (``KHABAR_POLL_SCALE``) and how it depends on how skewed feeds' rates are:
 
     .venv/bin/python bench/freshness/simulate.py --constants 250 300 350 400 --siblings 0 90 --sigmas 1.0 1.5
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import heapq
+import os
 import random
 import sys
 from datetime import datetime, timedelta, timezone
@@ -28,7 +29,7 @@ from khabar.pipeline import polling  # noqa: E402
 T0 = datetime(2025, 6, 9, 9, 0, tzinfo=timezone.utc)
 
 
-def simulate(outlets: int, rate: float, minutes: float, seed: int) -> dict:
+def simulate(outlets: int, rate: float, minutes: float, seed: int, scale: float) -> dict:
     specs = many.generated_outlets(outlets)
     window = minutes * 60
     schedule = many.bursty_schedule(
@@ -46,7 +47,7 @@ def simulate(outlets: int, rate: float, minutes: float, seed: int) -> dict:
         for category in spec.categories:
             times = sorted(items.get((spec.slug, category), []))
             known = [t for t in times if t <= T0]
-            first = polling.next_poll(known, T0, feeds_on_host=feeds_on_host[spec.slug], rng=rng).seconds
+            first = polling.next_poll(known, T0, feeds_on_host=feeds_on_host[spec.slug], scale=scale, rng=rng).seconds
             due = T0 + timedelta(seconds=rng.uniform(0, first))  # steady state: somewhere in its interval
             state[(spec.slug, category)] = {
                 "known": known,
@@ -66,7 +67,7 @@ def simulate(outlets: int, rate: float, minutes: float, seed: int) -> dict:
         lags += [(t - x).total_seconds() for x in found if x <= end]
         feed["pending"] = feed["pending"][len(found) :]
         feed["known"] += found
-        plan = polling.next_poll(feed["known"], t, feeds_on_host=feeds_on_host[slug], rng=rng)
+        plan = polling.next_poll(feed["known"], t, feeds_on_host=feeds_on_host[slug], scale=scale, rng=rng)
         moves = [(category, t + timedelta(seconds=plan.seconds))]
         if found and polling.outlet_is_active(found, t):  # the edge's check_siblings_soon
             soon = t + timedelta(seconds=polling.SIBLING_CHECK_AFTER)
@@ -92,12 +93,15 @@ def simulate(outlets: int, rate: float, minutes: float, seed: int) -> dict:
 
 
 def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khabar.settings")
+    from django.conf import settings  # the shipped KHABAR_POLL_SCALE is the default constant
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--outlets", type=int, default=200)
     ap.add_argument("--rate", type=float, default=30.0, help="items per minute, all outlets together")
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
-    ap.add_argument("--constants", type=float, nargs="+", default=[polling.SQRT_CONSTANT])
+    ap.add_argument("--constants", type=float, nargs="+", default=[settings.KHABAR_POLL_SCALE])
     ap.add_argument(
         "--siblings",
         type=float,
@@ -113,17 +117,14 @@ def main() -> None:
         help="log-normal spread of outlets' rates and of categories' shares (both)",
     )
     args = ap.parse_args()
-    print(
-        "| sigma | SQRT_CONSTANT | siblings after | items | lag p50 | lag p95 | lag max | feed polls | vs fixed 5 min |"
-    )
+    print("| sigma | poll scale | siblings after | items | lag p50 | lag p95 | lag max | feed polls | vs fixed 5 min |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for sigma in args.sigmas:
         many.OUTLET_SIGMA = many.CATEGORY_SIGMA = sigma
         for constant in args.constants:
             for siblings in args.siblings:
-                polling.SQRT_CONSTANT = constant
                 polling.SIBLING_CHECK_AFTER = siblings or 1e9
-                runs = [simulate(args.outlets, args.rate, args.minutes, seed) for seed in args.seeds]
+                runs = [simulate(args.outlets, args.rate, args.minutes, seed, constant) for seed in args.seeds]
                 mean = {k: sum(r[k] for r in runs) / len(runs) for k in runs[0]}
                 print(
                     f"| {sigma:g} | {constant:g} | {f'{siblings:g} s' if siblings else 'never'} | {mean['items']:.0f} | "

@@ -34,16 +34,15 @@ def recent_item_times(feed: Feed, now) -> list:
 
 
 def feeds_on_host(feed: Feed) -> int:
-    return Feed.objects.filter(host=feed.host, active=True, paused_at__isnull=True).count() or 1
+    return Feed.objects.crawlable().filter(host=feed.host).count() or 1
 
 
 def check_siblings_soon(feed: Feed, now) -> int:
     """The outlet is publishing now: its other feeds are checked within ``SIBLING_CHECK_AFTER`` seconds."""
     soon = now + timedelta(seconds=SIBLING_CHECK_AFTER)
     return (
-        Feed.objects.filter(
-            host=feed.host, active=True, paused_at__isnull=True, claimed_at__isnull=True, next_check_at__gt=soon
-        )
+        Feed.objects.crawlable()
+        .filter(host=feed.host, claimed_at__isnull=True, next_check_at__gt=soon)
         .exclude(pk=feed.pk)
         .update(
             next_check_at=soon,

@@ -25,11 +25,11 @@ import time
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
+from asgiref.sync import sync_to_async
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from khabar.crawler.database_bridge import DatabaseCalls
 from khabar.pipeline.politeness import HostPaused, too_long_to_wait
 from khabar.pipeline.robots import RobotsRecord
 from khabar.sources.models import Host, HostSlot, RobotsFile
@@ -84,16 +84,16 @@ def free_slot(slot_id: int, name: str, pause: float, sent_at: datetime | None = 
 class DatabasePoliteness:
     """Per-host limits for every worker on every machine (see the module docstring)."""
 
-    def __init__(self, db: DatabaseCalls, *, per_host: int, min_gap: float, holder: str, lease: float):
-        self.db, self.per_host, self.min_gap, self.holder, self.lease = db, max(1, per_host), min_gap, holder, lease
+    def __init__(self, *, per_host: int, min_gap: float, holder: str, lease: float):
+        self.per_host, self.min_gap, self.holder, self.lease = max(1, per_host), min_gap, holder, lease
         self._slots: dict[str, list[int]] = {}
 
     async def acquire(self, host: str, *, min_gap: float = 0.0) -> float:
         gap = max(self.min_gap, min_gap)
         waited, voided = 0.0, 0
         while True:
-            slot, wait = await self.db(
-                reserve_slot, host, per_host=self.per_host, gap=gap, holder=self.holder, lease=self.lease
+            slot, wait = await sync_to_async(reserve_slot)(
+                host, per_host=self.per_host, gap=gap, holder=self.holder, lease=self.lease
             )
             if slot is not None:
                 late = time.time() - wait  # ``wait`` is the grant time here
@@ -101,7 +101,7 @@ class DatabasePoliteness:
                     # A busy process got the grant late: sent now, the request would come too soon after the
                     # next one granted on time. The slot is given back (still counting as a request) and asked again.
                     voided += 1
-                    await self.db(free_slot, slot, host, 0.0)
+                    await sync_to_async(free_slot)(slot, host, 0.0)
                     continue
                 self._slots.setdefault(host, []).append(slot)
                 return waited
@@ -115,18 +115,15 @@ class DatabasePoliteness:
         slots = self._slots.get(host)
         if slots:
             sent = datetime.fromtimestamp(sent_at, tz=dt_timezone.utc) if sent_at is not None else None
-            await self.db(free_slot, slots.pop(), host, pause, sent)
+            await sync_to_async(free_slot)(slots.pop(), host, pause, sent)
 
 
 class DatabaseRobotsCache:
-    def __init__(self, db: DatabaseCalls):
-        self.db = db
-
     async def load(self, origin: str) -> RobotsRecord | None:
-        return await self.db(load_robots, origin)
+        return await sync_to_async(load_robots)(origin)
 
     async def save(self, origin: str, record: RobotsRecord) -> None:
-        await self.db(save_robots, origin, record)
+        await sync_to_async(save_robots)(origin, record)
 
 
 def load_robots(origin: str) -> RobotsRecord | None:

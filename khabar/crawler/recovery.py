@@ -6,9 +6,11 @@ A process is dead when its heartbeat is older than ``DEAD_AFTER``, or at once
 when it ran on this machine and its pid no longer exists (a restart after
 ``kill -9``). ``recover_lost_work`` then:
 
-* marks the tasks it left RUNNING (django-tasks-db rows) as FAILED with
-  ``WorkerLost``, and makes their feeds due now, so they are retried at the
-  next scheduler tick rather than when the 10-minute feed lease runs out;
+* marks the tasks it left RUNNING as FAILED with ``WorkerLost`` (through
+  django-tasks-db's own ``DBTaskResult.set_failed``, on the row locked and
+  checked to be still RUNNING), and makes their feeds due now, so they are
+  retried at the next scheduler tick rather than when the 10-minute feed
+  lease runs out;
 * frees the host slots it held;
 * deletes its row.
 
@@ -24,6 +26,7 @@ import socket
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from khabar.sources.models import CrawlerProcess, Feed, HostSlot
@@ -96,6 +99,26 @@ def _feed_ids(args_kwargs: dict) -> list[int]:
     return [int(first)] if isinstance(first, int) else []
 
 
+def _fail_lost_task(task_id, worker: str, now) -> int | None:
+    """Mark a lost task FAILED and make its feeds due now; None if it is no longer RUNNING (it finished)."""
+    from django_tasks_db.models import DBTaskResult
+
+    with transaction.atomic():
+        task = DBTaskResult.objects.running().filter(pk=task_id).get_locked()
+        if task is None:
+            return None
+        task.set_failed(WorkerLost(f"worker {worker or '?'} stopped while running this task; its feeds are due again"))
+        return (
+            Feed.objects.crawlable()
+            .filter(pk__in=_feed_ids(task.args_kwargs))
+            .update(
+                next_check_at=now,
+                claimed_at=None,
+                next_check_reason="retry now: the worker running the last check stopped",
+            )
+        )
+
+
 def recover_lost_work(now=None) -> Recovery:
     from django_tasks_db.models import DBTaskResult
 
@@ -104,26 +127,14 @@ def recover_lost_work(now=None) -> Recovery:
     dead = {p.name for p in processes if is_dead(p, now)}
     known = {p.name for p in processes}
     recovery = Recovery(sorted(dead))
-    for task in DBTaskResult.objects.filter(status="RUNNING").only("id", "worker_ids", "started_at", "args_kwargs"):
+    for task in DBTaskResult.objects.running().only("id", "worker_ids", "started_at"):
         worker = (task.worker_ids or [""])[-1]
         owner = next((name for name in known if worker == name or worker.startswith(name + "-")), None)
         lost = owner in dead if owner else (task.started_at is None or now - task.started_at > UNKNOWN_WORKER_AFTER)
-        if not lost:
-            continue
-        failed = DBTaskResult.objects.filter(pk=task.pk, status="RUNNING").update(
-            status="FAILED",
-            finished_at=now,
-            return_value=None,
-            exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
-            traceback=f"WorkerLost: worker {worker or '?'} stopped while running this task; its feeds were made due again.\n",
-        )
-        if failed:
+        feeds = _fail_lost_task(task.pk, worker, now) if lost else None
+        if feeds is not None:
             recovery.tasks += 1
-            recovery.feeds += Feed.objects.filter(pk__in=_feed_ids(task.args_kwargs), paused_at__isnull=True).update(
-                next_check_at=now,
-                claimed_at=None,
-                next_check_reason="retry now: the worker running the last check stopped",
-            )
+            recovery.feeds += feeds
     if dead:
         HostSlot.objects.filter(holder__in=dead).delete()
         CrawlerProcess.objects.filter(name__in=dead).delete()

@@ -6,9 +6,11 @@ items already stored, fetch and extract the new items' pages, normalize, store,
 then record the feed's health and plan its next check. ``refresh_feeds`` runs
 it for many feeds at once: each feed is stored as soon as it is done.
 
-Fetching is asynchronous and polite: robots.txt, and per-host limits shared
-by every worker through the database (``hosts.py``). Database calls go back to
-the calling thread (``database_bridge.py``), one at a time.
+Fetching is asynchronous and polite (``egress.py``: robots.txt, and per-host
+limits shared by every worker through the database). Django's ORM is
+synchronous: the crawl runs under asgiref's ``async_to_sync`` and each database
+call is ``sync_to_async`` (thread-sensitive), so it runs on the calling thread,
+with its connection and transaction, one at a time, while fetching goes on.
 """
 
 from __future__ import annotations
@@ -17,18 +19,16 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
+from asgiref.sync import async_to_sync, sync_to_async
 from django.utils import timezone
 
-from khabar.crawler.database_bridge import DatabaseCalls, run_with_database
+from khabar.crawler.egress import polite_fetcher
 from khabar.crawler.feed_health import record_failure, record_success
-from khabar.crawler.hosts import DatabasePoliteness, DatabaseRobotsCache
-from khabar.crawler.recovery import this_process_name
 from khabar.news.signals import articles_stored
 from khabar.news.storage import known_urls, store_articles
 from khabar.pipeline.collect import FeedRequest, build_records, canonical_url, fetch_feed
-from khabar.pipeline.fetch import Fetcher, FetchPolicy
-from khabar.pipeline.records import FeedRefresh, FetchResult
+from khabar.pipeline.fetch import Fetcher
+from khabar.pipeline.records import FeedRefresh
 from khabar.sources.models import Feed
 
 log = logging.getLogger("khabar.crawler")
@@ -61,57 +61,21 @@ def announce_stored(article_ids: list[int]) -> None:
             )
 
 
-def fetch_policy() -> FetchPolicy:
-    return FetchPolicy(
-        user_agent=settings.KHABAR_USER_AGENT,
-        timeout=settings.KHABAR_FETCH_TIMEOUT,
-        max_bytes=settings.KHABAR_MAX_RESPONSE_BYTES,
-        per_host=settings.KHABAR_PER_HOST_CONNECTIONS,
-        min_gap=settings.KHABAR_HOST_MIN_GAP,
-        allow_private=settings.KHABAR_ALLOW_PRIVATE_ADDRESSES,
-    )
-
-
-def refresh_feed(feed_id: int) -> FeedReport:
-    """Refresh one feed (what the task queue runs)."""
-    feed = Feed.objects.select_related("source").get(pk=feed_id)
-    return refresh_feeds([feed])[0]
-
-
 def refresh_feed_ids(feed_ids: list[int]) -> list[FeedReport]:
-    """Refresh a batch of feeds (what the task queue runs); feeds deleted or paused since are skipped."""
-    feeds = Feed.objects.select_related("source").filter(pk__in=feed_ids, active=True, paused_at__isnull=True)
+    """Refresh a batch of feeds (what the task queue runs); feeds deleted, paused or turned off since are skipped."""
+    feeds = Feed.objects.crawlable().select_related("source").filter(pk__in=feed_ids)
     return refresh_feeds(list(feeds)) if feed_ids else []
 
 
 def refresh_feeds(feeds: list[Feed]) -> list[FeedReport]:
     for feed in feeds:
         feed.source  # noqa: B018 - loaded here: the crawl thread must not touch the database
-    return run_with_database(lambda db: refresh_all(db, feeds)) if feeds else []
+    return async_to_sync(refresh_all)(feeds) if feeds else []
 
 
-def polite_fetcher(db: DatabaseCalls) -> Fetcher:
-    """A Fetcher sharing robots.txt and per-host limits with every other worker (through the database)."""
-    policy = fetch_policy()
-    politeness = DatabasePoliteness(
-        db, per_host=policy.per_host, min_gap=policy.min_gap, holder=this_process_name(), lease=policy.total + 30
-    )
-    return Fetcher(policy, politeness=politeness, robots_cache=DatabaseRobotsCache(db))
-
-
-def fetch_politely(urls: list[str], **fetch_options) -> list[FetchResult]:
-    """Fetch other URLs (e.g. homepages) under the same shared politeness; call from synchronous code."""
-
-    async def fetch_all(db: DatabaseCalls) -> list[FetchResult]:
-        async with polite_fetcher(db) as fetcher:
-            return list(await asyncio.gather(*(fetcher.fetch(url, **fetch_options) for url in urls)))
-
-    return run_with_database(fetch_all) if urls else []
-
-
-async def refresh_all(db: DatabaseCalls, feeds: list[Feed]) -> list[FeedReport]:
-    async with polite_fetcher(db) as fetcher:
-        outcomes = await asyncio.gather(*(refresh_one(db, fetcher, feed) for feed in feeds), return_exceptions=True)
+async def refresh_all(feeds: list[Feed]) -> list[FeedReport]:
+    async with polite_fetcher() as fetcher:
+        outcomes = await asyncio.gather(*(refresh_one(fetcher, feed) for feed in feeds), return_exceptions=True)
     reports = []
     for feed, outcome in zip(feeds, outcomes):
         if isinstance(outcome, BaseException):  # a bug or a database failure: the other feeds go on
@@ -123,7 +87,7 @@ async def refresh_all(db: DatabaseCalls, feeds: list[Feed]) -> list[FeedReport]:
     return reports
 
 
-async def refresh_one(db: DatabaseCalls, fetcher: Fetcher, feed: Feed) -> FeedReport:
+async def refresh_one(fetcher: Fetcher, feed: Feed) -> FeedReport:
     report = FeedReport(feed.pk, feed.url, feed.source.name)
 
     # 1. Fetch and parse the feed (robots.txt, politeness, conditional GET: a 304 is not parsed).
@@ -132,7 +96,7 @@ async def refresh_one(db: DatabaseCalls, fetcher: Fetcher, feed: Feed) -> FeedRe
     # 2. Keep only the items we have not stored yet.
     items = refresh.parsed.items if refresh.parsed and not refresh.error else []
     if items:
-        stored = await db(known_urls, [canonical_url(item.url) for item in items])
+        stored = await sync_to_async(known_urls)([canonical_url(item.url) for item in items])
         refresh.new_items = [item for item in items if canonical_url(item.url) not in stored]
 
     # 3. Full text for the new items: fetch pages, extract, normalize, sanitize.
@@ -140,7 +104,7 @@ async def refresh_one(db: DatabaseCalls, fetcher: Fetcher, feed: Feed) -> FeedRe
         await build_records(fetcher, refresh, refresh.new_items)
 
     # 4. Store, and 5. record the feed's health and its next check.
-    await db(store_and_record, feed, refresh, report)
+    await sync_to_async(store_and_record)(feed, refresh, report)
     return report
 
 

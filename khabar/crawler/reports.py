@@ -90,6 +90,12 @@ def print_sources(console: Console) -> None:
             row["last_error"][:80],
         )
     console.print(table)
+    internal = sum(1 for row in rows if row["error_kind"] == "internal")
+    if internal:
+        console.print(
+            f"[bold red]{internal} feed(s) failed with a crawler error (internal), not the outlet's fault:[/] "
+            "the log (loggers khabar.crawler, khabar.fetch) has the traceback."
+        )
     counts = status_counts(rows)
     console.print(
         ", ".join(f"{counts[s]} {s}" for s in ("ok", "slow", "new", "failing", "paused", "disabled") if counts.get(s))

@@ -33,9 +33,8 @@ class CrawlService:
         self._workers = []
 
     def start(self) -> CrawlService:
-        from django_tasks_db.management.commands.db_worker import Worker
-
         from khabar.crawler.recovery import recover_lost_work, register_process
+        from khabar.crawler.task_worker import TaskWorker
         from khabar.crawler.tasks import CRAWL_QUEUE
 
         base_id = f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
@@ -47,16 +46,7 @@ class CrawlService:
         if self.schedule:
             self._threads.append(threading.Thread(target=self._schedule_loop, name="khabar-scheduler", daemon=True))
         for number in range(self.workers):
-            worker = Worker(
-                queue_names=[CRAWL_QUEUE, "default"],
-                interval=0.5,
-                batch=False,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id=f"{base_id}-{number}"[:64],
-                excluded_queue_names=[],
-            )
+            worker = TaskWorker(f"{base_id}-{number}"[:64], [CRAWL_QUEUE, "default"])
             self._workers.append(worker)
             self._threads.append(
                 threading.Thread(target=self._work, args=(worker,), name=f"khabar-worker-{number}", daemon=True)
@@ -112,7 +102,7 @@ class CrawlService:
 
         self._stop.set()
         for worker in self._workers:
-            worker.running = False
+            worker.stop()
         for thread in self._threads:
             thread.join(timeout)
         try:

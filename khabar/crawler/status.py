@@ -1,13 +1,12 @@
-"""Feed and host health as plain rows: for `khabar sources status` and an operators' dashboard."""
+"""Feed health as plain rows: for `khabar sources status` and an operators' dashboard."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
-from khabar.sources.models import Feed, Host
+from khabar.sources.models import Feed
 
 # Problems first: what an operator must look at comes at the top.
 STATUS_ORDER = {"paused": 0, "failing": 1, "slow": 2, "new": 3, "ok": 4, "disabled": 5}
@@ -49,19 +48,3 @@ def feed_status_rows(now=None) -> list[dict]:
 
 def status_counts(rows: list[dict]) -> dict[str, int]:
     return dict(Counter(row["status"] for row in rows))
-
-
-def host_status_rows(now=None) -> list[dict]:
-    """One dict per host the crawler has contacted: requests so far, slots in flight, when it may be asked next."""
-    now = now or timezone.now()
-    hosts = Host.objects.annotate(in_flight=Count("slots", filter=Q(slots__expires_at__gt=now))).order_by("name")
-    return [
-        {
-            "host": h.name,
-            "requests": h.requests,
-            "in_flight": h.in_flight,
-            "next_allowed_at": h.next_allowed_at,
-            "pause_reason": h.pause_reason if h.next_allowed_at > now else "",
-        }
-        for h in hosts
-    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from khabar.crawler.refresh import refresh_feed, refresh_feed_ids
+from khabar.crawler.refresh import refresh_feed_ids
 
 CRAWL_QUEUE = "crawl"
 
@@ -19,10 +19,3 @@ def refresh_feeds_task(feed_ids: list[int]) -> dict:
         "failed": {r.feed_url: f"{r.error_kind}: {r.error}"[:200] for r in reports if r.error},
         "item_errors": sum(len(r.item_errors) for r in reports),
     }
-
-
-@task(queue_name=CRAWL_QUEUE)
-def refresh_feed_task(feed_id: int) -> dict:
-    """Refresh one feed (tasks enqueued by earlier versions)."""
-    report = refresh_feed(feed_id)
-    return {"feed": report.feed_url, "new": report.new, "error": report.error, "item_errors": len(report.item_errors)}

@@ -5,12 +5,13 @@ connection it resolves the host name once, checks the addresses, and connects
 to a checked address itself. A name whose DNS answer changes between a check
 and the connection (DNS rebinding) therefore cannot slip through, and every
 redirect that needs a new connection is checked the same way.
-``guarded_transport`` puts it under an httpx ``AsyncHTTPTransport``.
+``GuardedTransport`` puts it under an httpx client (public APIs of httpx and httpcore only).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import socket
 import ssl
@@ -112,26 +113,102 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
         await self.inner.sleep(seconds)
 
 
-def guarded_transport(
-    *,
-    allow_private: bool = False,
-    resolver: Resolver | None = None,
-    is_allowed: AddressCheck | None = None,
-    limits: httpx.Limits | None = None,
-    verify: ssl.SSLContext | bool = True,
-) -> httpx.AsyncHTTPTransport:
-    """An httpx transport whose every new connection goes through ``GuardedNetworkBackend``."""
-    limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
-    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False, verify=verify)
-    # httpx has no option for the network backend: give the transport a connection pool
-    # built like its own (same limits and TLS context), with the guarded backend underneath.
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify=verify),
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        http1=True,
-        http2=False,
-        network_backend=GuardedNetworkBackend(allow_private=allow_private, resolver=resolver, is_allowed=is_allowed),
-    )
-    return transport
+# httpcore's exceptions as httpx's own transport maps them (most specific first), so that callers
+# see the usual ``httpx.ConnectTimeout``, ``httpx.ReadError``…; ours (``BlockedAddress``…) pass unchanged.
+_HTTPX_ERRORS: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+
+
+@contextlib.contextmanager
+def _as_httpx_errors() -> typing.Iterator[None]:
+    try:
+        yield
+    except tuple(core for core, _ in _HTTPX_ERRORS) as exc:
+        httpx_class = next(mapped for core, mapped in _HTTPX_ERRORS if isinstance(exc, core))
+        raise httpx_class(str(exc)) from exc
+
+
+class _ResponseStream(httpx.AsyncByteStream):
+    def __init__(self, stream: typing.AsyncIterable[bytes]):
+        self._stream = stream
+
+    async def __aiter__(self) -> typing.AsyncIterator[bytes]:
+        with _as_httpx_errors():
+            async for part in self._stream:
+                yield part
+
+    async def aclose(self) -> None:
+        if hasattr(self._stream, "aclose"):
+            await self._stream.aclose()
+
+
+class GuardedTransport(httpx.AsyncBaseTransport):
+    """An httpx transport over an httpcore connection pool whose every connection goes through
+    ``GuardedNetworkBackend``.
+
+    httpx's own ``AsyncHTTPTransport`` takes no network backend, so this is the same small
+    adapter it is (request → httpcore request, response stream and exceptions back to httpx's),
+    written on the public APIs of both libraries. HTTP/1.1 only, no proxies, no environment.
+    """
+
+    def __init__(
+        self,
+        *,
+        allow_private: bool = False,
+        resolver: Resolver | None = None,
+        is_allowed: AddressCheck | None = None,
+        limits: httpx.Limits | None = None,
+        verify: ssl.SSLContext | bool = True,
+    ):
+        limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify=verify),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            http1=True,
+            http2=False,
+            network_backend=GuardedNetworkBackend(
+                allow_private=allow_private, resolver=resolver, is_allowed=is_allowed
+            ),
+        )
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(request.stream, httpx.AsyncByteStream)
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _as_httpx_errors():
+            response = await self._pool.handle_async_request(core_request)
+        assert isinstance(response.stream, typing.AsyncIterable)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_ResponseStream(response.stream),
+            extensions=response.extensions,
+        )
+
+    async def aclose(self) -> None:
+        await self._pool.aclose()

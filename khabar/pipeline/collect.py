@@ -3,7 +3,7 @@
 Two steps, so that the caller can ask its database which items are new in
 between without this module knowing about storage:
 
-1. ``fetch_feeds``: fetch and parse many feeds at once (conditional GET).
+1. ``fetch_feed``: fetch and parse a feed (conditional GET).
 2. ``build_records``: for the new items, fetch the article page when the feed
    carries only a summary, extract the full text, normalize and sanitize.
 """
@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from khabar.pipeline.extract import extract_article
 from khabar.pipeline.feeds import parse_feed
-from khabar.pipeline.fetch import Fetcher
+from khabar.pipeline.fetch import Fetcher, is_html_type
 from khabar.pipeline.persian import normalize_display, prepare_html, prepare_text
 from khabar.pipeline.records import ArticleRecord, FeedItem, FeedRefresh
 from khabar.pipeline.sanitize import html_to_text, sanitize_html, text_to_html
@@ -27,7 +27,6 @@ FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
-HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 # Content types that are never a feed: not downloaded when a feed URL answers with one.
 NOT_FEED_PREFIXES = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip", "application/x-")
 # Errors worth trying again at the next poll: the item is then not stored yet.
@@ -56,10 +55,6 @@ class FeedRequest:
     url: str
     etag: str = ""
     last_modified: str = ""
-
-
-def is_html_type(content_type: str) -> bool:
-    return content_type in HTML_TYPES
 
 
 def may_be_feed_type(content_type: str) -> bool:
@@ -93,11 +88,6 @@ def category_from_words(words: list[str]) -> str:
     return ""
 
 
-async def fetch_feeds(fetcher: Fetcher, feeds: list[FeedRequest]) -> list[FeedRefresh]:
-    """Fetch and parse every feed concurrently; one result per feed, in order."""
-    return list(await asyncio.gather(*(fetch_feed(fetcher, feed) for feed in feeds)))
-
-
 async def fetch_feed(fetcher: Fetcher, feed: FeedRequest) -> FeedRefresh:
     refresh = FeedRefresh(feed_url=feed.url, etag=feed.etag, last_modified=feed.last_modified)
     fetched = await fetcher.fetch(
@@ -122,11 +112,6 @@ async def fetch_feed(fetcher: Fetcher, feed: FeedRequest) -> FeedRefresh:
     elif refresh.parsed.warning:
         refresh.errors.append(refresh.parsed.warning)
     return refresh
-
-
-async def build_all_records(fetcher: Fetcher, refreshes: list[FeedRefresh]) -> None:
-    """``build_records`` for every refresh's ``new_items``, all at once."""
-    await asyncio.gather(*(build_records(fetcher, refresh, refresh.new_items) for refresh in refreshes))
 
 
 async def build_records(fetcher: Fetcher, refresh: FeedRefresh, items: list[FeedItem]) -> FeedRefresh:

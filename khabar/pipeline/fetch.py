@@ -2,7 +2,10 @@
 
 ``Fetcher.fetch`` never raises for network or HTTP trouble: it returns a
 ``FetchResult`` whose ``error`` says what went wrong in plain words and whose
-``error_kind`` classifies it (``records.ERROR_KINDS``). For every request, in order:
+``error_kind`` classifies it (``records.ERROR_KINDS``). An unexpected exception (a bug,
+a database failure behind the politeness) is not taken for a network failure: it becomes
+kind ``internal`` and is logged with its traceback (logger ``khabar.fetch``).
+For every request, in order:
 
 1. robots.txt of the host is obeyed (``robots.py``; cached, Crawl-delay honoured);
 2. a slot on the host is taken from the ``Politeness`` object (at most N
@@ -21,6 +24,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
 import time
 from collections import defaultdict
@@ -30,7 +34,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from khabar.pipeline.address_guard import AddressCheck, BlockedAddress, DNSLookupFailed, Resolver, guarded_transport
+from khabar.pipeline.address_guard import AddressCheck, BlockedAddress, DNSLookupFailed, GuardedTransport, Resolver
 from khabar.pipeline.antibot import detect_wall
 from khabar.pipeline.bounded_body import (
     ACCEPT_ENCODING,
@@ -51,23 +55,26 @@ from khabar.pipeline.robots import (
     RobotsVerdict,
 )
 
-DEFAULT_USER_AGENT = "KhabarBot/0.1 (+https://github.com/khabar-news/khabar; Persian news aggregator)"
+log = logging.getLogger("khabar.fetch")
 MAX_HOST_PAUSE = 3600.0  # a Retry-After longer than this pauses the feed, not the whole host
 _WALL_SNIFF_BYTES = 65536
-_HTML_LIKE = ("text/html", "application/xhtml+xml", "")
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", ""})  # "": no type said, sniffed as HTML
 
 
-@dataclass
+@dataclass(kw_only=True)
 class FetchPolicy:
-    user_agent: str = DEFAULT_USER_AGENT
-    timeout: float = 20.0  # seconds allowed between two reads
+    """How the fetcher behaves. The configurable values have no default here: they are settings
+    (``khabar/settings.py``, read by ``khabar.crawler.egress.fetch_policy``), or the caller's own."""
+
+    user_agent: str
+    timeout: float  # seconds allowed between two reads
+    max_bytes: int
+    per_host: int  # connections at once to one host
+    min_gap: float  # seconds between two requests to one host
+    allow_private: bool  # loopback, private, link-local addresses allowed (the offline news web)
     connect_timeout: float | None = None  # default: min(timeout, 10)
     total_timeout: float | None = None  # one request from connect to last byte; default: 2 × timeout
-    max_bytes: int = 5 * 1024 * 1024
-    per_host: int = 2  # connections at once to one host
-    min_gap: float = 1.0  # seconds between two requests to one host
     max_redirects: int = 5
-    allow_private: bool = False
     obey_robots: bool = True
 
     @property
@@ -77,6 +84,11 @@ class FetchPolicy:
     @property
     def total(self) -> float:
         return self.total_timeout if self.total_timeout is not None else 2 * self.timeout
+
+
+def is_html_type(content_type: str) -> bool:
+    """An HTML page (or no content type at all): what article pages and homepages are, and walls too."""
+    return content_type in HTML_TYPES
 
 
 class TotalTimeout(Exception):
@@ -93,8 +105,24 @@ def _is_tls_failure(exc: BaseException) -> bool:
     return False
 
 
+# What can go wrong on the way to a server and back: these become a result with their error kind.
+# Anything else is a bug or a failure of our own (e.g. the database behind the politeness): kind "internal".
+NETWORK_FAILURES = (
+    httpx.HTTPError,
+    httpx.InvalidURL,
+    DNSLookupFailed,
+    BlockedAddress,
+    HostPaused,
+    TotalTimeout,
+    TimeoutError,
+    BodyTooLarge,
+    UnsupportedEncoding,
+    BadCompression,
+)
+
+
 def classify_error(exc: BaseException, policy: FetchPolicy) -> tuple[str, str]:
-    """(readable message, error kind) for an exception raised while fetching."""
+    """(readable message, error kind) for an exception raised while fetching (one of ``NETWORK_FAILURES``)."""
     if isinstance(exc, DNSLookupFailed):
         return str(exc), "dns"
     if isinstance(exc, HostPaused):
@@ -119,7 +147,7 @@ def classify_error(exc: BaseException, policy: FetchPolicy) -> tuple[str, str]:
         return f"TLS failure: {exc}", "tls"
     if isinstance(exc, (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
         return f"connection failed: {exc or type(exc).__name__}", "connect"
-    return f"HTTP failure: {exc or type(exc).__name__}", "connect"
+    return f"HTTP failure: {exc or type(exc).__name__}", "connect"  # another httpx.HTTPError
 
 
 class Fetcher:
@@ -127,7 +155,7 @@ class Fetcher:
 
     def __init__(
         self,
-        policy: FetchPolicy | None = None,
+        policy: FetchPolicy,
         *,
         politeness: Politeness | None = None,
         robots_cache: RobotsCache | None = None,
@@ -135,7 +163,7 @@ class Fetcher:
         is_allowed: AddressCheck | None = None,
         clock: Callable[[], float] = time.time,
     ):
-        self.policy = policy or FetchPolicy()
+        self.policy = policy
         self.politeness = politeness or LocalPoliteness(self.policy.per_host, self.policy.min_gap)
         self.robots_cache = robots_cache or MemoryRobotsCache()
         self.clock = clock
@@ -152,7 +180,7 @@ class Fetcher:
             headers={"User-Agent": p.user_agent, "Accept-Language": "fa,en;q=0.5", "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(p.timeout, connect=p.connect, pool=None),
             follow_redirects=False,
-            transport=guarded_transport(
+            transport=GuardedTransport(
                 allow_private=p.allow_private,
                 resolver=self._resolver,
                 is_allowed=self._is_allowed,
@@ -194,11 +222,15 @@ class Fetcher:
                 max_bytes or self.policy.max_bytes,
                 check_robots and self.policy.obey_robots,
             )
-        except Exception as exc:  # every failure becomes a readable result
+        except NETWORK_FAILURES as exc:  # every network or HTTP failure becomes a readable result
             result.error, result.error_kind = classify_error(exc, self.policy)
             result.content = b""
             if isinstance(exc, HostPaused):
                 result.retry_after = exc.seconds
+        except Exception as exc:  # a bug or a failure of our own: one URL's result, not the whole crawl
+            log.exception("fetching %s failed inside the crawler", url[:300])
+            result.error, result.error_kind = f"crawler error: {exc!r}"[:500], "internal"
+            result.content = b""
         return result
 
     # -- robots.txt --------------------------------------------------------------
@@ -339,7 +371,7 @@ class Fetcher:
             if declared.isdigit() and int(declared) > max_bytes and not encoding:
                 raise BodyTooLarge(f"response larger than {max_bytes // 1024} KiB")
             body = await read_bounded(response.aiter_raw(), encoding, max_bytes)
-            if result.content_type in _HTML_LIKE:
+            if is_html_type(result.content_type):
                 wall = detect_wall(response.status_code, result.headers, body[:_WALL_SNIFF_BYTES])
                 if wall:
                     result.error, result.error_kind = (

@@ -4,7 +4,8 @@
 
 * ``new``: never fetched successfully, no error yet;
 * ``ok``: the last check succeeded;
-* ``slow``: the last check succeeded but the answer took longer than ``SLOW_AFTER`` seconds;
+* ``slow``: the last check succeeded but the answer took longer than ``slow_after`` seconds
+  (the setting ``KHABAR_SLOW_FEED_SECONDS``);
 * ``failing``: the last check(s) failed; the error class says why;
 * ``paused``: failing for longer than the configured time (``KHABAR_PAUSE_FAILING_AFTER``):
   no longer polled until an operator resumes it; listed, never hidden;
@@ -15,9 +16,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-SLOW_AFTER = 5.0  # seconds for one answer
-STATUSES = ("new", "ok", "slow", "failing", "paused", "disabled")
-
 
 def feed_status(
     *,
@@ -26,7 +24,7 @@ def feed_status(
     error_streak: int,
     last_success_at: datetime | None,
     last_fetch_seconds: float | None,
-    slow_after: float = SLOW_AFTER,
+    slow_after: float,
 ) -> str:
     if not active:
         return "disabled"

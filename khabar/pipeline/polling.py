@@ -8,7 +8,7 @@ the publication times of its recent items (the last 7 days):
   hour and its neighbours, per day) is averaged in: outlets are quiet at night;
 * the last hour's rate, when higher: news comes in bursts.
 
-The interval is ``SQRT_CONSTANT / sqrt(rate)`` (the square-root rule, which
+The interval is ``scale / sqrt(rate)`` (the square-root rule, which
 minimises the average delay of new items for a given number of polls), bounded
 between 1 and 60 minutes, and never below a per-host floor (``HOST_FEED_SPACING``
 seconds per feed of the same host) so that many feeds of one outlet do not add
@@ -36,7 +36,6 @@ MAX_INTERVAL = 3600.0
 HOST_FEED_SPACING = 10.0  # seconds: a host's feeds together are polled about this often at most
 SIBLING_CHECK_AFTER = 90.0  # seconds: the outlet's other feeds, after a fresh item
 FRESH_ITEM = 180.0  # seconds: an item this young means the outlet is publishing now
-SQRT_CONSTANT = 250.0  # seconds × sqrt(items per hour): 1 item/h → every 4.2 min, 17/h → every minute
 WINDOW = timedelta(days=7)
 BACKOFF_BASE = 60.0
 MAX_BACKOFF = 6 * 3600.0
@@ -84,14 +83,14 @@ def next_poll(
     now: datetime,
     *,
     feeds_on_host: int = 1,
+    scale: float,
     fixed_interval: float = 0,
-    scale: float | None = None,
     rng: random.Random | None = None,
 ) -> PollPlan:
     """Seconds until the next check of a feed that was just checked successfully, and why.
 
-    ``scale`` (default ``SQRT_CONSTANT``; setting ``KHABAR_POLL_SCALE``) is the interval of a feed
-    publishing one item an hour: smaller is fresher and costs more requests.
+    ``scale`` (seconds × sqrt(items per hour); the setting ``KHABAR_POLL_SCALE``) is the interval
+    of a feed publishing one item an hour: smaller is fresher and costs more requests.
     """
     rng = rng or random.Random()
     if fixed_interval:
@@ -102,7 +101,7 @@ def next_poll(
         seconds = MAX_INTERVAL
         why = "no item in the last 7 days"
     else:
-        seconds = (scale or SQRT_CONSTANT) / math.sqrt(rate.per_hour)
+        seconds = scale / math.sqrt(rate.per_hour)
         parts = [f"{rate.long_run:.2g}/h over {rate.hours:.0f} h"]
         if rate.this_hour is not None:
             parts.append(f"{rate.this_hour:.2g}/h at this hour")

@@ -1,11 +1,13 @@
 """/img/<id>/: an article's image served from this site, so readers' browsers never contact the outlet.
 
-The image is fetched once (httpx, 10 s timeout, size cap ``KHABAR_IMAGE_MAX_BYTES``,
-only JPEG/PNG/GIF/WebP/AVIF, checked by content), stored under
-``KHABAR_DATA_DIR/images`` and served from there. Like the crawler, it refuses hosts
-that resolve to loopback, private or link-local addresses unless
-``KHABAR_ALLOW_PRIVATE_ADDRESSES`` is on; the address is checked at connect time, so
-DNS rebinding cannot slip through. A failure is remembered for an hour.
+The image is fetched once through the crawler's one way out to the web
+(``khabar.crawler.egress.fetch_politely``: the address guard checked at connect
+time, robots.txt and per-host politeness shared with the crawler through the
+database, the size cap ``KHABAR_IMAGE_MAX_BYTES`` counted on decoded bytes while
+streaming, a read timeout of at most ``IMAGE_TIMEOUT`` seconds and a total deadline
+of twice that). Only JPEG/PNG/GIF/WebP/AVIF are kept, checked by content. The
+image is stored under ``KHABAR_DATA_DIR/images`` and served from there; a failure
+is remembered for an hour.
 """
 
 from __future__ import annotations
@@ -13,28 +15,24 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
-import httpcore
-import httpx
 from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from khabar.crawler.egress import fetch_politely
 from khabar.news.models import Article
-from khabar.pipeline.address_guard import BlockedAddress, is_public_address
 from khabar.site.templatetags.persian import http_url
 
 log = logging.getLogger(__name__)
 
-TIMEOUT = 10.0
-MAX_REDIRECTS = 3
+IMAGE_TIMEOUT = 10.0  # a reader is waiting: at most this between two reads, twice this in all
+IMAGE_ACCEPT = "image/avif,image/webp,image/*;q=0.8"
 RETRY_FAILED_AFTER = 3600
 BROWSER_CACHE_SECONDS = 7 * 24 * 3600
 # Magic numbers of the formats served; anything else (SVG, HTML…) is refused.
@@ -58,67 +56,28 @@ def sniff_image_type(head: bytes) -> str | None:
     return None
 
 
-class GuardedSyncBackend(httpcore.SyncBackend):
-    """Resolve once, refuse non-public addresses (unless allowed), connect to the checked address."""
-
-    def __init__(self, allow_private: bool):
-        self.allow_private = allow_private
-
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError) as exc:
-            raise httpcore.ConnectError(f"DNS lookup failed for {host}") from exc
-        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-        allowed = addresses if self.allow_private else [ip for ip in addresses if is_public_address(ip)]
-        if not allowed:
-            raise BlockedAddress(f"{host} resolves to the non-public address {addresses[0] if addresses else '?'}")
-        return super().connect_tcp(
-            allowed[0], port, timeout=timeout, local_address=local_address, socket_options=socket_options
-        )
+class ImageUnavailable(Exception):
+    """The image could not be fetched, or is not an image we serve; the message says why."""
 
 
-def _client() -> httpx.Client:
-    transport = httpx.HTTPTransport(trust_env=False)
-    transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(),
-        max_connections=4,
-        network_backend=GuardedSyncBackend(settings.KHABAR_ALLOW_PRIVATE_ADDRESSES),
-    )
-    return httpx.Client(
-        transport=transport,
-        timeout=TIMEOUT,
-        follow_redirects=False,
-        trust_env=False,
-        headers={"User-Agent": settings.KHABAR_USER_AGENT, "Accept": "image/avif,image/webp,image/*;q=0.8"},
-    )
+def may_be_image(content_type: str) -> bool:
+    """Text (an HTML error page, SVG as text) is not downloaded; anything else is checked by content."""
+    return not content_type.startswith("text/")
 
 
 def download_image(url: str, max_bytes: int) -> tuple[bytes, str]:
-    """The image at ``url`` and its type; raises ValueError (with a reason) or an httpx/guard error."""
-    with _client() as client:
-        for _ in range(MAX_REDIRECTS + 1):
-            if urlsplit(url).scheme not in ("http", "https"):
-                raise ValueError(f"not an http(s) URL: {url[:200]}")
-            with client.stream("GET", url) as response:
-                if response.is_redirect:
-                    url = urljoin(url, response.headers.get("Location", ""))
-                    continue
-                if response.status_code != 200:
-                    raise ValueError(f"HTTP {response.status_code}")
-                declared = int(response.headers.get("Content-Length") or 0)
-                if declared > max_bytes:
-                    raise ValueError(f"image of {declared} bytes is over the limit")
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body.extend(chunk)
-                    if len(body) > max_bytes:
-                        raise ValueError("image over the size limit")
-            kind = sniff_image_type(bytes(body[:16]))
-            if kind is None:
-                raise ValueError("not a JPEG, PNG, GIF, WebP or AVIF image")
-            return bytes(body), kind
-    raise ValueError("too many redirects")
+    """The image at ``url`` and its type; raises ``ImageUnavailable`` with the reason."""
+    [fetched] = fetch_politely(
+        [url], timeout=IMAGE_TIMEOUT, accept=IMAGE_ACCEPT, accept_type=may_be_image, max_bytes=max_bytes
+    )
+    if fetched.error:
+        raise ImageUnavailable(f"{fetched.error_kind}: {fetched.error}")
+    if fetched.not_modified or fetched.status != 200:
+        raise ImageUnavailable(f"HTTP {fetched.status}")
+    kind = sniff_image_type(fetched.content[:16])
+    if kind is None:
+        raise ImageUnavailable("not a JPEG, PNG, GIF, WebP or AVIF image")
+    return fetched.content, kind
 
 
 def _paths(article_id: int) -> tuple[Path, Path, Path]:
@@ -161,7 +120,7 @@ def cached_image(article_id: int, url: str) -> tuple[Path, str] | None:
         image, meta, failed = _paths(article_id)
         try:
             body, kind = download_image(url, settings.KHABAR_IMAGE_MAX_BYTES)
-        except (ValueError, httpx.HTTPError, httpcore.NetworkError, BlockedAddress, OSError) as exc:
+        except ImageUnavailable as exc:
             log.info("image of article %s not available from %s: %s", article_id, url[:200], exc)
             _write_atomically(failed, str(exc).encode()[:500])
             return None

@@ -70,12 +70,14 @@ class Source(models.Model):
 
 
 class FeedQuerySet(models.QuerySet):
+    def crawlable(self):
+        """Feeds the crawler may check: active, of an active source, not paused. The one rule for it."""
+        return self.filter(active=True, source__active=True, paused_at__isnull=True)
+
     def due(self, now=None):
-        """Active feeds of active sources whose next check time has come (Miniflux's scheduler query)."""
+        """Crawlable feeds whose next check time has come (Miniflux's scheduler query), oldest first."""
         now = now or timezone.now()
-        return self.filter(active=True, source__active=True, paused_at__isnull=True, next_check_at__lte=now).order_by(
-            "next_check_at", "id"
-        )
+        return self.crawlable().filter(next_check_at__lte=now).order_by("next_check_at", "id")
 
 
 class Feed(models.Model):

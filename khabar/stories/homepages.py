@@ -28,7 +28,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from khabar.news.models import Article
-from khabar.pipeline.collect import canonical_url, is_html_type
+from khabar.pipeline.collect import canonical_url
+from khabar.pipeline.fetch import is_html_type
 from khabar.pipeline.stories.front_pages import lead_links
 from khabar.sources.models import Source
 from khabar.stories.models import FrontPageCheck, FrontPageLead
@@ -81,7 +82,7 @@ def is_due(now=None) -> bool:
 
 def _fetch_homepages(urls: list[str]):
     # Through the crawler's shared politeness (per-host gap and connections, robots.txt) like every request.
-    from khabar.crawler.refresh import fetch_politely
+    from khabar.crawler.egress import fetch_politely
 
     return fetch_politely(urls, accept="text/html,*/*;q=0.5", accept_type=is_html_type)
 
