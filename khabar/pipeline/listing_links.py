@@ -1,0 +1,369 @@
+"""Which links of a homepage or section page are articles, without per-site rules.
+
+An outlet's articles share a URL shape (``/fa/news/128705/slug``,
+``/details/401150/Society/Travel``, ``/?p=7383``, ``/a/slug/29108227.html``), and
+a listing page links many of them, usually with a headline as the link text.
+Navigation, sections, tags, galleries, ads and feeds have other shapes, shorter
+texts, and sit in menus. So:
+
+1. Every same-site link gets a *shape* (:func:`url_shape`): path segments as
+   classes (a number of N digits, a date, a slug, a word), a slug next to an
+   item number dropped (``/news/12345`` and ``/news/12345/title`` are one
+   shape), words that name non-article pages kept (``tag``, ``category``,
+   ``page``...), query keys with the class of their values, the extension.
+2. Links are grouped by shape; each group is scored on what it says about
+   itself: an item number (its length, a query key that names it, ``newsid``,
+   ``p``), a dated path, a long slug; how many distinct links share it; how
+   headline-like their texts are; whether the slug repeats the link text; and
+   how many of them only sit in menus.
+3. The caller may pass what it has learned: URLs whose pages were articles
+   (``og:type=article``, NewsArticle JSON-LD, a publication time) and URLs whose
+   pages were not. Their shapes are followed or refused on every page of the
+   site, and those very URLs are taken or left whatever their group.
+
+``javascript:ShowNews(99082)`` item links of e-paper sites are shapes too (the
+function and the number); they are returned as written, for the caller to map
+to a fetchable URL. Plain data in and out; never raises.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, unquote_plus, urlsplit
+
+from khabar.pipeline.listing_page import JS_ITEM_RE, ListingPage, PageLink, link_key, parse_listing, site_host
+
+__all__ = ["ArticleLinks", "ShapeVerdict", "UrlShape", "article_links", "find_article_links", "url_shape"]
+
+ACCEPT_SCORE = 2.5
+# Path words and query keys that name pages which are not articles.
+NON_ARTICLE_WORDS = frozenset(
+    "tag tags tagged keyword keywords label labels category categories cat cats section sections service services "
+    "topic topics author authors writer page pages page_id pageno pagenum paged search find feed feeds rss atom "
+    "sitemap archive archives login logout register signup user users profile account contact contacts about "
+    "ads ad advertise advertisement adv banner redirect click out go print sendtofriend email share comment "
+    "comments feedback poll polls vote publication pdf download uploads files embed player gallery galleries "
+    "album albums attachment attachment_id replytocom cdn-cgi".split()
+)
+NAMED_ID_KEYS = frozenset(
+    "newsid news_id nid articleid article_id aid storyid story_id postid post_id contentid content_id docid doc_id "
+    "itemid item_id".split()
+)
+GENERIC_ID_KEYS = frozenset({"id", "p", "n", "news", "article", "story", "post", "item"})
+DATE_KEYS = frozenset({"year", "month", "day", "date", "y", "m", "d", "time", "t", "from", "to"})
+IGNORED_KEYS = frozenset({"lang", "language", "hl", "l", "amp"})
+TRACKING_KEYS = ("utm_", "fbclid", "gclid", "yclid", "mc_cid", "mc_eid", "ref", "source", "via")
+PAGE_EXTENSIONS = frozenset({"html", "htm", "shtml", "php", "php3", "asp", "aspx", "jsp", "cfm"})
+FILE_EXTENSIONS = frozenset(
+    "pdf jpg jpeg png gif webp svg bmp ico zip rar 7z gz tar apk ipa exe msi dmg mp3 mp4 m4a m4v ogg wav webm avi "
+    "mov flv wmv doc docx xls xlsx ppt pptx csv txt xml rss atom json css js swf torrent".split()
+)
+_INDEX_PAGE_RE = re.compile(r"^(index|default|home)\.(php\d?|aspx?|html?|jsp)$", re.I)
+_EXT_RE = re.compile(r"^(.*)\.([A-Za-z0-9]{1,6})$")
+_ID_SLUG_RE = re.compile(r"^(\d{3,12})[-_+ ](.+)$")
+_SLUG_ID_RE = re.compile(r"^(.*\D)[-_+ ](\d{4,12})$")
+_PREFIXED_ID_RE = re.compile(r"^[A-Za-z]{1,3}(\d{4,12})$")
+_SEPARATOR_RE = re.compile(r"[-_+ ]")
+_WORD_SPLIT_RE = re.compile(r"[-_+\s.,،]+")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_ARABIC_TO_PERSIAN = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه"})
+
+
+@dataclass(frozen=True)
+class UrlShape:
+    """What a URL's form says about the page behind it."""
+
+    key: str  # links with the same key are siblings: "W/#6", "?p=#4", "js:shownews(#5)"
+    id_digits: int = 0  # digits of the item number (the last number of the path, or an id in the query)
+    id_named: int = 0  # 2: a query key naming a news item (newsid), 1: a generic one (id, p)
+    dated: bool = False  # /2018/03/19/... in the path
+    slug_words: int = 0  # words of the longest slug segment
+    slug: str = ""
+    negative: bool = False  # a path word or query key that names a non-article page
+    file: bool = False  # a download: PDF, image, archive, media
+
+
+@dataclass
+class ShapeVerdict:
+    """One shape group of a page and why it was (not) taken."""
+
+    shape: UrlShape
+    keys: list[str] = field(default_factory=list)  # distinct links, page order
+    score: float = 0.0
+    accepted: bool = False
+    reason: str = ""
+
+
+@dataclass
+class ArticleLinks:
+    urls: list[str]  # the article links, page order, one per page (first-seen form)
+    keys: set[str]  # their link_key()s
+    verdicts: list[ShapeVerdict]  # every shape group of the page, for explanation
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in text.split() if _LETTER_RE.search(w)]
+
+
+def _segment(segment: str) -> tuple[str, int, str, bool, bool]:
+    """(token, id digits, slug text, negative, file) of one decoded path segment."""
+    core, ext = segment, ""
+    match = _EXT_RE.match(segment)
+    if match and (match.group(2).lower() in PAGE_EXTENSIONS or match.group(2).lower() in FILE_EXTENSIONS):
+        core, ext = match.group(1), match.group(2).lower()
+    suffix = f".{ext}" if ext else ""
+    if ext in FILE_EXTENSIONS:
+        return "F" + suffix, 0, "", False, True
+    if core.isdigit():
+        return f"#{len(core)}{suffix}", len(core), "", False, False
+    for regex, id_group, slug_group in ((_ID_SLUG_RE, 1, 2), (_SLUG_ID_RE, 2, 1)):
+        match = regex.match(core)
+        if match and _LETTER_RE.search(match.group(slug_group)):
+            digits = len(match.group(id_group))
+            return f"#{digits}{suffix}", digits, match.group(slug_group), False, False
+    match = _PREFIXED_ID_RE.match(core)
+    if match:
+        return f"#{len(match.group(1))}{suffix}", len(match.group(1)), "", False, False
+    words = [w for w in _WORD_SPLIT_RE.split(core) if w]
+    lowered = core.lower()
+    if lowered in NON_ARTICLE_WORDS:
+        return f"w:{lowered}{suffix}", 0, "", True, False
+    if len(words) >= 3 or (len(words) == 2 and _SEPARATOR_RE.search(core)):
+        return "S" + suffix, 0, core, False, False
+    return "W" + suffix, 0, "", False, False
+
+
+def _is_year(token: str) -> bool:
+    return token.isdigit() and len(token) == 4 and (1300 <= int(token) <= 1499 or 1990 <= int(token) <= 2099)
+
+
+def url_shape(url: str) -> UrlShape:
+    """The shape of ``url`` (see the module docstring). Works on any string."""
+    js = JS_ITEM_RE.match(url)
+    if js:
+        digits = len(str(int(js.group(2))))
+        return UrlShape(key=f"js:{js.group(1).lower()}(#{digits})", id_digits=digits)
+    try:
+        parts = urlsplit(url)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:
+        return UrlShape(key="?", negative=True)
+    segments = [unquote_plus(s) for s in parts.path.split("/") if s]
+    tokens, slugs, ids = [], [], []
+    negative = file = dated = False
+    i = 0
+    while i < len(segments):
+        segment = segments[i]
+        if (
+            _is_year(segment)
+            and i + 1 < len(segments)
+            and segments[i + 1].isdigit()
+            and 1 <= int(segments[i + 1]) <= 12
+        ):
+            dated = True
+            tokens += ["Y", "M"]
+            i += 2
+            if i < len(segments) and segments[i].isdigit() and 1 <= int(segments[i]) <= 31 and len(segments[i]) <= 2:
+                tokens.append("D")
+                i += 1
+            continue
+        if i == len(segments) - 1 and _INDEX_PAGE_RE.match(segment):
+            break  # /index.php?newsid=1 is /?newsid=1
+        token, digits, slug, neg, is_file = _segment(segment)
+        tokens.append(token)
+        if digits:
+            ids.append(digits)
+        if slug:
+            slugs.append(slug)
+        negative |= neg
+        file |= is_file
+        i += 1
+    # The item number is the last number of the path: /issue/1245/2 is page 2 of an issue.
+    id_digits = ids[-1] if ids else 0
+    id_named = 0
+    query_tokens = []
+    for name, value in query:
+        name = name.lower()
+        if name.startswith(TRACKING_KEYS) or name in IGNORED_KEYS:
+            continue
+        numeric = value.isdigit() and len(value) <= 12
+        query_tokens.append(f"{name}={'#' + str(len(value)) if numeric else '*'}")
+        if name in NON_ARTICLE_WORDS or name in ("s", "q", "m"):
+            negative = True
+        elif numeric and name not in DATE_KEYS:
+            named = 2 if name in NAMED_ID_KEYS else 1 if name in GENERIC_ID_KEYS or name.endswith("id") else 0
+            if named > id_named or (named == id_named and not id_digits):
+                id_named, id_digits = named, len(value)
+    if id_digits >= 3 or dated:
+        # The title slug next to the number, and words after it (/details/401150/Society/Travel), are decoration.
+        last_number = max((i for i, t in enumerate(tokens) if t[:1] in "#D"), default=len(tokens))
+        tokens = [t for i, t in enumerate(tokens) if t[:1] != "S" and not (i > last_number and t[:1] == "W")]
+    key = "/".join(tokens) + ("?" + "&".join(sorted(query_tokens)) if query_tokens else "")
+    slug = max(slugs, key=len) if slugs else ""
+    return UrlShape(
+        key=key or "/",
+        id_digits=id_digits,
+        id_named=id_named,
+        dated=dated,
+        slug_words=len([w for w in _WORD_SPLIT_RE.split(slug) if w]),
+        slug=slug,
+        negative=negative,
+        file=file,
+    )
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def _id_points(shape: UrlShape) -> float:
+    """How strongly the form of the URL says "one item": a named id, a long number, a date, a slug."""
+    if shape.id_named == 2 and shape.id_digits >= 3:
+        return 3.5
+    if shape.id_named == 1 and shape.id_digits >= 3:
+        return 2.5
+    if shape.id_digits >= 4 or (shape.dated and shape.slug_words >= 2):
+        return 2.0
+    if shape.id_digits == 3:
+        return 1.0
+    if shape.slug_words >= 3 or shape.dated:
+        return 1.0
+    return 0.0
+
+
+def _text_points(word_counts: list[int]) -> float:
+    """Headlines run to four words and more; menu entries to one or two."""
+    if not word_counts:
+        return 0.0
+    median = statistics.median(word_counts)
+    if median <= 1:
+        return -1.5
+    if median <= 2:
+        return -1.0
+    return min(1.5, (median - 3) * 0.5)
+
+
+def _size_points(size: int) -> float:
+    return 1.0 if size >= 6 else 0.5 if size >= 3 else 0.0
+
+
+def _fold(text: str) -> set[str]:
+    return {w for w in _WORD_SPLIT_RE.split(text.lower().translate(_ARABIC_TO_PERSIAN)) if len(w) > 1}
+
+
+def _slug_repeats_text(slug: str, text: str) -> bool:
+    if not slug:
+        return False
+    slug_words = _fold(slug)
+    return bool(slug_words) and len(slug_words & _fold(text)) >= max(2, len(slug_words) // 2)
+
+
+def _known_shapes(urls: Iterable[str], hosts: set[str]) -> tuple[set[str], dict[str, int]]:
+    keys, shapes = set(), defaultdict(int)
+    for url in urls or ():
+        if not isinstance(url, str):
+            continue
+        if JS_ITEM_RE.match(url) or site_host(url) in hosts:
+            keys.add(link_key(url))
+            shapes[url_shape(url).key] += 1
+    return keys, shapes
+
+
+def _score(verdict: ShapeVerdict, shapes: dict[str, UrlShape], texts: dict[str, str], chrome_only: set[str]) -> None:
+    keys = verdict.keys
+    if verdict.shape.file:
+        verdict.score, verdict.reason = -9.0, "a file"
+        return
+    id_points = statistics.median(_id_points(shapes[k]) for k in keys)
+    counts = [len(_words(texts[k])) for k in keys if texts.get(k)]
+    text_points = _text_points(counts)
+    agreeing = [k for k in keys if texts.get(k) and _slug_repeats_text(shapes[k].slug, texts[k])]
+    slug_points = 1.0 if agreeing and len(agreeing) * 2 >= len(keys) else 0.0
+    chrome_share = sum(1 for k in keys if k in chrome_only) / len(keys)
+    score = id_points + text_points + _size_points(len(keys)) + slug_points - 1.5 * chrome_share
+    if verdict.shape.negative:
+        score -= 3.0
+    verdict.score = round(score, 2)
+    verdict.reason = (
+        f"id {id_points:+.1f}, text {text_points:+.1f} ({len(counts)} texts), size {len(keys)}, "
+        f"slug=title {slug_points:+.1f}, menus {chrome_share:.0%}"
+        + (", non-article word" if verdict.shape.negative else "")
+    )
+    verdict.accepted = id_points > 0 and score >= ACCEPT_SCORE
+
+
+def _headline_like(shape: UrlShape, text: str) -> bool:
+    """In a group identified by slugs alone, each link must look like a story on its own."""
+    if shape.id_digits >= 3 or shape.dated or shape.key.startswith("js:"):
+        return True
+    return shape.slug_words >= 4 or len(_words(text)) >= 4
+
+
+def find_article_links(
+    page: ListingPage,
+    *,
+    known_articles: Iterable[str] = (),
+    known_other: Iterable[str] = (),
+    hosts: Iterable[str] = (),
+) -> ArticleLinks:
+    """The article links of a parsed listing page (see the module docstring).
+
+    ``known_articles``/``known_other``: URLs of this site whose pages were / were not
+    articles; ``hosts``: other host names of the same site (``www.`` is ignored anyway).
+    """
+    site = {page.host} | {h.lower().removeprefix("www.") for h in hosts or () if isinstance(h, str)}
+    site.discard("")
+    article_keys, article_shapes = _known_shapes(known_articles, site)
+    other_keys, other_shapes = _known_shapes(known_other, site)
+
+    first: dict[str, PageLink] = {}
+    texts: dict[str, str] = {}
+    shapes: dict[str, UrlShape] = {}
+    chrome: dict[str, bool] = {}
+    groups: dict[str, ShapeVerdict] = {}
+    for link in page.links:
+        if link.url[:11].lower() != "javascript:" and site_host(link.url) not in site:
+            continue  # another site's page
+        if link.key not in first:
+            first[link.key] = link
+            shape = url_shape(link.url)
+            groups.setdefault(shape.key, ShapeVerdict(shape=shape)).keys.append(link.key)
+            shapes[link.key] = shape
+        if len(_words(link.text)) > len(_words(texts.get(link.key, ""))):
+            texts[link.key] = link.text
+        chrome[link.key] = chrome.get(link.key, True) and link.chrome
+    chrome_only = {k for k, only in chrome.items() if only}
+
+    taken: set[str] = set()
+    for shape_key, verdict in groups.items():
+        _score(verdict, shapes, texts, chrome_only)
+        known, refused = article_shapes.get(shape_key, 0), other_shapes.get(shape_key, 0)
+        if known > refused:
+            verdict.accepted, verdict.reason = True, f"shape of {known} known article(s); " + verdict.reason
+        elif refused > known:
+            verdict.accepted, verdict.reason = False, f"shape of {refused} known non-article(s); " + verdict.reason
+        for key in verdict.keys:
+            if key in other_keys:
+                continue
+            if key in article_keys or (
+                verdict.accepted and not shapes[key].file and _headline_like(shapes[key], texts.get(key, ""))
+            ):
+                taken.add(key)
+    urls = [first[k].url for k in first if k in taken]
+    return ArticleLinks(urls=urls, keys=taken, verdicts=sorted(groups.values(), key=lambda v: -v.score))
+
+
+def article_links(
+    html: str | bytes,
+    base_url: str,
+    *,
+    known_articles: Iterable[str] = (),
+    known_other: Iterable[str] = (),
+    hosts: Iterable[str] = (),
+) -> list[str]:
+    """The article links of a homepage or section page, resolved, without fragments, one per page, in page order."""
+    page = parse_listing(html, base_url)
+    return find_article_links(page, known_articles=known_articles, known_other=known_other, hosts=hosts).urls
