@@ -40,6 +40,7 @@ from khabar.pipeline.listing_page import JS_ITEM_RE, ListingPage, PageLink, link
 __all__ = ["ArticleLinks", "ShapeVerdict", "UrlShape", "article_links", "find_article_links", "url_shape"]
 
 ACCEPT_SCORE = 2.5
+OPAQUE_ID = -1  # id_digits of an opaque item code
 # Path words and query keys that name pages which are not articles.
 NON_ARTICLE_WORDS = frozenset(
     "tag tags tagged keyword keywords label labels category categories cat cats section sections service services "
@@ -68,6 +69,12 @@ _ID_SLUG_RE = re.compile(r"^(\d{3,12})[-_+ ](.+)$")
 _SLUG_ID_RE = re.compile(r"^(.*\D)[-_+ ](\d{4,12})$")
 _PREFIXED_ID_RE = re.compile(r"^[A-Za-z]{1,3}(\d{4,12})$")
 _SEPARATOR_RE = re.compile(r"[-_+ ]")
+# vdcgzz9w.ak9xz4prra: an item's opaque code (News Studio's older URLs, short links), not a word.
+_OPAQUE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.,^~{}]{7,63}$")
+_DIGIT_RE = re.compile(r"\d")
+_LETTERS_RE = re.compile(r"[A-Za-z]")
+_QUERY_NUMBER_RE = re.compile(r"^(\d{1,12})(?:[:\-_].*)?$")
+_QUERY_WORD_RE = re.compile(r"^[A-Za-z]{1,15}$")
 _WORD_SPLIT_RE = re.compile(r"[-_+\s.,،]+")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _ARABIC_TO_PERSIAN = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه"})
@@ -109,8 +116,12 @@ def _words(text: str) -> list[str]:
     return [w for w in text.split() if _LETTER_RE.search(w)]
 
 
-def _segment(segment: str) -> tuple[str, int, str, bool, bool]:
-    """(token, id digits, slug text, negative, file) of one decoded path segment."""
+def _segment(segment: str, after_id: bool = False) -> tuple[str, int, str, bool, bool]:
+    """(token, id digits, slug text, negative, file) of one decoded path segment.
+
+    ``after_id``: the path already had an item number, so a number at the end of a
+    slug is part of the title (``.../52312/رکورد-حملات-سال-2018``), not another id.
+    """
     core, ext = segment, ""
     match = _EXT_RE.match(segment)
     if match and (match.group(2).lower() in PAGE_EXTENSIONS or match.group(2).lower() in FILE_EXTENSIONS):
@@ -121,13 +132,15 @@ def _segment(segment: str) -> tuple[str, int, str, bool, bool]:
     if core.isdigit():
         return f"#{len(core)}{suffix}", len(core), "", False, False
     for regex, id_group, slug_group in ((_ID_SLUG_RE, 1, 2), (_SLUG_ID_RE, 2, 1)):
-        match = regex.match(core)
+        match = None if after_id else regex.match(core)
         if match and _LETTER_RE.search(match.group(slug_group)):
             digits = len(match.group(id_group))
             return f"#{digits}{suffix}", digits, match.group(slug_group), False, False
     match = _PREFIXED_ID_RE.match(core)
     if match:
         return f"#{len(match.group(1))}{suffix}", len(match.group(1)), "", False, False
+    if _OPAQUE_ID_RE.match(core) and len(_DIGIT_RE.findall(core)) >= 2 and len(_LETTERS_RE.findall(core)) >= 2:
+        return "X" + suffix, OPAQUE_ID, "", False, False
     words = [w for w in _WORD_SPLIT_RE.split(core) if w]
     lowered = core.lower()
     if lowered in NON_ARTICLE_WORDS:
@@ -173,9 +186,9 @@ def url_shape(url: str) -> UrlShape:
             continue
         if i == len(segments) - 1 and _INDEX_PAGE_RE.match(segment):
             break  # /index.php?newsid=1 is /?newsid=1
-        token, digits, slug, neg, is_file = _segment(segment)
+        token, digits, slug, neg, is_file = _segment(segment, after_id=any(d >= 3 for d in ids))
         tokens.append(token)
-        if digits:
+        if digits:  # a number of that many digits, or OPAQUE_ID
             ids.append(digits)
         if slug:
             slugs.append(slug)
@@ -190,17 +203,24 @@ def url_shape(url: str) -> UrlShape:
         name = name.lower()
         if name.startswith(TRACKING_KEYS) or name in IGNORED_KEYS:
             continue
-        numeric = value.isdigit() and len(value) <= 12
-        query_tokens.append(f"{name}={'#' + str(len(value)) if numeric else '*'}")
+        number = _QUERY_NUMBER_RE.match(value)
+        if number:
+            query_tokens.append(f"{name}=#{len(number.group(1))}")
+        elif _QUERY_WORD_RE.match(value):
+            query_tokens.append(f"{name}={value.lower()}")  # view=article vs view=category
+            negative |= value.lower() in NON_ARTICLE_WORDS
+        else:
+            query_tokens.append(f"{name}=*")
         if name in NON_ARTICLE_WORDS or name in ("s", "q", "m"):
             negative = True
-        elif numeric and name not in DATE_KEYS:
+        elif number and name not in DATE_KEYS:
+            digits = len(number.group(1))
             named = 2 if name in NAMED_ID_KEYS else 1 if name in GENERIC_ID_KEYS or name.endswith("id") else 0
             if named > id_named or (named == id_named and not id_digits):
-                id_named, id_digits = named, len(value)
-    if id_digits >= 3 or dated:
+                id_named, id_digits = named, digits
+    if id_digits >= 3 or id_digits == OPAQUE_ID or dated:
         # The title slug next to the number, and words after it (/details/401150/Society/Travel), are decoration.
-        last_number = max((i for i, t in enumerate(tokens) if t[:1] in "#D"), default=len(tokens))
+        last_number = max((i for i, t in enumerate(tokens) if t[:1] in "#DX"), default=len(tokens))
         tokens = [t for i, t in enumerate(tokens) if t[:1] != "S" and not (i > last_number and t[:1] == "W")]
     key = "/".join(tokens) + ("?" + "&".join(sorted(query_tokens)) if query_tokens else "")
     slug = max(slugs, key=len) if slugs else ""
@@ -229,6 +249,8 @@ def _id_points(shape: UrlShape) -> float:
         return 2.0
     if shape.id_digits == 3:
         return 1.0
+    if shape.id_digits == OPAQUE_ID:
+        return 1.5
     if shape.slug_words >= 3 or shape.dated:
         return 1.0
     return 0.0
