@@ -99,6 +99,11 @@ def test_url_shapes_group_an_outlets_articles_and_keep_non_article_words_apart()
     assert url_shape("https://a.ir/?newsid=78963").id_named == 2 and url_shape("https://a.ir/?p=7383").id_named == 1
     assert url_shape("https://a.ir/2018/03/19/some-long-title/").dated
     assert url_shape("https://a.ir/fa/issue/1245/2").id_digits == 1  # page 2 of an issue, not an item
+    # Words after an item's number are its title, even a word that names other pages elsewhere.
+    assert not url_shape("https://r.com/a/iran-vote/29108227.html").negative
+    assert not url_shape("https://h.ir/details/401150/Society/Gallery").negative
+    assert url_shape("https://a.ir/fa/print/123456").negative and url_shape("https://a.ir/fa/news-archive").negative
+    assert url_shape("https://a.ir/news/view?category_id=12").negative
     assert url_shape("JavaScript:ShowNews('99082');").key == url_shape("JavaScript:ShowNews(99083);").key
     assert url_shape("https://a.ir/vdcgzz9w.ak9xz4prra.html").id_digits == OPAQUE_ID  # News Studio's older codes
     article, section = (

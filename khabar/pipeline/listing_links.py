@@ -48,7 +48,9 @@ NON_ARTICLE_WORDS = frozenset(
     "sitemap archive archives login logout register signup user users profile account contact contacts about "
     "ads ad advertise advertisement adv banner redirect click out go print sendtofriend email share comment "
     "comments feedback poll polls vote publication pdf download uploads files embed player gallery galleries "
-    "album albums attachment attachment_id replytocom cdn-cgi".split()
+    "album albums attachment attachment_id replytocom cdn-cgi taxonomy term terms forum forums password "
+    # sports sites' entity pages: a team, a player, a league table, a match's live score
+    "team teams players league leagues standings table tables fixtures livescore match matches".split()
 )
 NAMED_ID_KEYS = frozenset(
     "newsid news_id nid articleid article_id aid storyid story_id postid post_id contentid content_id docid doc_id "
@@ -116,8 +118,11 @@ def _words(text: str) -> list[str]:
     return [w for w in text.split() if _LETTER_RE.search(w)]
 
 
-def _segment(segment: str, after_id: bool = False) -> tuple[str, int, str, bool, bool]:
-    """(token, id digits, slug text, negative, file) of one decoded path segment.
+def _segment(segment: str, after_id: bool = False) -> tuple[str, int, str, int, bool]:
+    """(token, id digits, slug text, non-article word, file) of one decoded path segment.
+
+    The non-article word is 2 when the segment is one (``tag``), 1 when it is one of
+    two words (``news-archive``, ``about-us``; but also a short title slug).
 
     ``after_id``: the path already had an item number, so a number at the end of a
     slug is part of the title (``.../52312/رکورد-حملات-سال-2018``), not another id.
@@ -128,26 +133,27 @@ def _segment(segment: str, after_id: bool = False) -> tuple[str, int, str, bool,
         core, ext = match.group(1), match.group(2).lower()
     suffix = f".{ext}" if ext else ""
     if ext in FILE_EXTENSIONS:
-        return "F" + suffix, 0, "", False, True
+        return "F" + suffix, 0, "", 0, True
     if core.isdigit():
-        return f"#{len(core)}{suffix}", len(core), "", False, False
+        return f"#{len(core)}{suffix}", len(core), "", 0, False
     for regex, id_group, slug_group in ((_ID_SLUG_RE, 1, 2), (_SLUG_ID_RE, 2, 1)):
         match = None if after_id else regex.match(core)
         if match and _LETTER_RE.search(match.group(slug_group)):
             digits = len(match.group(id_group))
-            return f"#{digits}{suffix}", digits, match.group(slug_group), False, False
+            return f"#{digits}{suffix}", digits, match.group(slug_group), 0, False
     match = _PREFIXED_ID_RE.match(core)
     if match:
-        return f"#{len(match.group(1))}{suffix}", len(match.group(1)), "", False, False
+        return f"#{len(match.group(1))}{suffix}", len(match.group(1)), "", 0, False
     if _OPAQUE_ID_RE.match(core) and len(_DIGIT_RE.findall(core)) >= 2 and len(_LETTERS_RE.findall(core)) >= 2:
-        return "X" + suffix, OPAQUE_ID, "", False, False
+        return "X" + suffix, OPAQUE_ID, "", 0, False
     words = [w for w in _WORD_SPLIT_RE.split(core) if w]
     lowered = core.lower()
     if lowered in NON_ARTICLE_WORDS:
-        return f"w:{lowered}{suffix}", 0, "", True, False
+        return f"w:{lowered}{suffix}", 0, "", 2, False
+    weak = int(len(words) == 2 and any(w.lower() in NON_ARTICLE_WORDS for w in words))
     if len(words) >= 3 or (len(words) == 2 and _SEPARATOR_RE.search(core)):
-        return "S" + suffix, 0, core, False, False
-    return "W" + suffix, 0, "", False, False
+        return "S" + suffix, 0, core, weak, False
+    return "W" + suffix, 0, "", weak, False
 
 
 def _is_year(token: str) -> bool:
@@ -166,7 +172,7 @@ def url_shape(url: str) -> UrlShape:
     except ValueError:
         return UrlShape(key="?", negative=True)
     segments = [unquote_plus(s) for s in parts.path.split("/") if s]
-    tokens, slugs, ids = [], [], []
+    tokens, slugs, ids, words = [], [], [], []  # words: (token index, non-article word level)
     negative = file = dated = False
     i = 0
     while i < len(segments):
@@ -186,13 +192,14 @@ def url_shape(url: str) -> UrlShape:
             continue
         if i == len(segments) - 1 and _INDEX_PAGE_RE.match(segment):
             break  # /index.php?newsid=1 is /?newsid=1
-        token, digits, slug, neg, is_file = _segment(segment, after_id=any(d >= 3 for d in ids))
+        token, digits, slug, level, is_file = _segment(segment, after_id=any(d >= 3 for d in ids))
+        if level:
+            words.append((len(tokens), level))
         tokens.append(token)
         if digits:  # a number of that many digits, or OPAQUE_ID
             ids.append(digits)
         if slug:
             slugs.append(slug)
-        negative |= neg
         file |= is_file
         i += 1
     # The item number is the last number of the path: /issue/1245/2 is page 2 of an issue.
@@ -211,17 +218,23 @@ def url_shape(url: str) -> UrlShape:
             negative |= value.lower() in NON_ARTICLE_WORDS
         else:
             query_tokens.append(f"{name}=*")
-        if name in NON_ARTICLE_WORDS or name in ("s", "q", "m"):
+        if name in ("s", "q", "m") or any(part in NON_ARTICLE_WORDS for part in name.split("_")):
             negative = True
         elif number and name not in DATE_KEYS:
             digits = len(number.group(1))
             named = 2 if name in NAMED_ID_KEYS else 1 if name in GENERIC_ID_KEYS or name.endswith("id") else 0
             if named > id_named or (named == id_named and not id_digits):
                 id_named, id_digits = named, digits
-    if id_digits >= 3 or id_digits == OPAQUE_ID or dated:
+    identified = id_digits >= 3 or id_digits == OPAQUE_ID or dated
+    last_number = max((i for i, t in enumerate(tokens) if t[:1] in "#DX"), default=-1)
+    # /tag/123 and /ads/redirect/a/79 name what they are; after an item's number, words are its title.
+    negative |= any(
+        (level == 2 and not (identified and index > last_number)) or (level == 1 and not identified)
+        for index, level in words
+    )
+    if identified:
         # The title slug next to the number, and words after it (/details/401150/Society/Travel), are decoration.
-        last_number = max((i for i, t in enumerate(tokens) if t[:1] in "#DX"), default=len(tokens))
-        tokens = [t for i, t in enumerate(tokens) if t[:1] != "S" and not (i > last_number and t[:1] == "W")]
+        tokens = [t for i, t in enumerate(tokens) if t[:1] != "S" and not (i > last_number and t[:1] in "Ww")]
     key = "/".join(tokens) + ("?" + "&".join(sorted(query_tokens)) if query_tokens else "")
     slug = max(slugs, key=len) if slugs else ""
     return UrlShape(
