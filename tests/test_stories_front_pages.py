@@ -107,3 +107,9 @@ def test_khabar_leads_prints_the_prominent_links_of_a_saved_page(capsys, tmp_pat
     assert capsys.readouterr().out == ""
     assert main(["leads", "--url", BASE, str(tmp_path / "nope.html")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_a_background_image_makes_an_item_rich():
+    plain = "".join(f'<p><a href="/fa/news/{n}">عنوان خبر شماره {n} درباره موضوعی مهم</a></p>' for n in range(960, 966))
+    hero = '<div><div style="background-image: url(/i/big.jpg)"></div><a href="/fa/news/999">خبر اصلی امروز با عنوانی بلند و مهم</a></div>'
+    assert prominent_links(plain + hero, BASE)[0] == f"{BASE}fa/news/999"

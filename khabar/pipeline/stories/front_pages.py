@@ -64,6 +64,7 @@ EXCLUDED_WORDS = frozenset(
 EXCLUDED_TAGS = frozenset({"aside", "marquee"})
 _SIZE_RE = re.compile(r"(\d{2,5})")
 _STYLE_SIZE_RE = re.compile(r"(width|height)\s*:\s*(\d{2,5})px", re.I)
+_BACKGROUND_IMAGE_RE = re.compile(r"background(?:-image)?\s*:[^;]*url\(", re.I)
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
 
@@ -147,6 +148,10 @@ def _item_features(box, text: str) -> tuple[bool, bool, bool]:
         if node.tag == "img":
             image = True
             big = big or _big_image(node)
+        elif node.tag in ("picture", "video") or _BACKGROUND_IMAGE_RE.search(node.get("style") or ""):
+            image = True  # also lazy sliders: <div style="background-image: url(...)">
+        elif node.get("data-bg") or node.get("data-background"):
+            image = True
     teaser = len(element_text(box, 600)) - len(text) >= 80
     return image, big, teaser
 
