@@ -79,6 +79,7 @@ _QUERY_NUMBER_RE = re.compile(r"^(\d{1,12})(?:[:\-_].*)?$")
 _QUERY_WORD_RE = re.compile(r"^[A-Za-z]{1,15}$")
 _WORD_SPLIT_RE = re.compile(r"[-_+\s.,،]+")
 _LETTER_RE = re.compile(r"[^\W\d_]")
+_ALNUM_RE = re.compile(r"[^\W_]")
 _ARABIC_TO_PERSIAN = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه"})
 
 
@@ -115,7 +116,8 @@ class ArticleLinks:
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in text.split() if _LETTER_RE.search(w)]
+    """Words of a link text: tokens with a letter or a digit ("استقلال ۲ - ۱ پرسپولیس" has four)."""
+    return [w for w in text.split() if _ALNUM_RE.search(w)]
 
 
 def _segment(segment: str, after_id: bool = False) -> tuple[str, int, str, int, bool]:
