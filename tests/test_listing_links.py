@@ -18,6 +18,7 @@ import pytest
 from khabar.cli import main
 from khabar.pipeline.listing_links import OPAQUE_ID, article_links, find_article_links, url_shape
 from khabar.pipeline.listing_page import parse_listing
+from khabar.pipeline.stories.front_pages import prominent_links
 
 ROOT = Path(__file__).resolve().parents[1]
 HOMEPAGES = Path(__file__).parent / "fixtures" / "homepages"
@@ -178,6 +179,13 @@ HOSTILE = {
     "many attributes": "<a " + " ".join(f'data-x{i}="{i}"' for i in range(100_000)) + ' href="/fa/news/9">x</a>',
     "broken": '<a href="/fa/news/1234"><div><h2>خبر<<<<a href=<>>>/fa/news/1235>x</a></h2><p><area href="' * 3000,
     "unclosed attribute": '<a href="/fa/news/123456 ' + "x" * 500_000,
+    "deep json-ld": "".join(
+        f'<h2><a href="/fa/news/{n}">خبر شماره {n} درباره موضوع مهم امروز</a></h2><img src=x>'
+        for n in range(50001, 50005)
+    )
+    + '<script type="application/ld+json">'
+    + "[" * 100_000
+    + "</script>",
     "bad urls": '<a href="http://[::1">x</a><a href="http://a.ir:99999/">y</a><a href="javascript:'
     + "(" * 100_000
     + '">z</a>',
@@ -189,6 +197,7 @@ def test_hostile_pages_never_raise(name):
     started = time.process_time()
     links = article_links(HOSTILE[name], BASE)
     assert isinstance(links, list)
+    assert isinstance(prominent_links(HOSTILE[name], BASE), list)
     # A generous guard, not a benchmark: libxml2 checks attributes in quadratic time (100,000 attributes
     # took minutes before long start tags were tamed); everything here runs in well under a second.
     assert time.process_time() - started < 30
