@@ -54,7 +54,8 @@ MAX_ITEMLIST = 12  # a longer JSON-LD ItemList is a listing, not the top slots
 # Class/id words (see class_words) of blocks that hold the lead and the top slots.
 FEATURED_WORDS = frozenset(
     "hero slider slideshow carousel swiper slides slide fslide fslides topnews topstory topstories firstbox "
-    "firstnews leadnews leadstory lead mainnews mainstory feature featured spotlight headstory bignews".split()
+    "firstnews newsfirst leadnews leadstory lead mainnews newsmain mainstory feature featured spotlight headstory "
+    "bignews newsbig newstop".split()
 )
 # ... and of blocks whose links are not the editors' ranking.
 EXCLUDED_WORDS = frozenset(
