@@ -48,7 +48,8 @@ NON_ARTICLE_WORDS = frozenset(
     "sitemap archive archives login logout register signup user users profile account contact contacts about "
     "ads ad advertise advertisement adv banner redirect click out go print sendtofriend email share comment "
     "comments feedback poll polls vote publication pdf download uploads files embed player gallery galleries "
-    "album albums attachment attachment_id replytocom cdn-cgi taxonomy term terms forum forums password "
+    "album albums attachment attachment_id replytocom cdn-cgi taxonomy term terms forum forums password save "
+    "bookmark bookmarks favorite favorites "
     # sports sites' entity pages: a team, a player, a league table, a match's live score
     "team teams players league leagues standings table tables fixtures livescore match matches".split()
 )
