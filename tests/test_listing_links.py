@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from khabar.cli import main
-from khabar.pipeline.listing_links import OPAQUE_ID, article_links, find_article_links, url_shape
+from khabar.pipeline.listing_links import article_links, find_article_links
 from khabar.pipeline.listing_page import parse_listing
 from khabar.pipeline.stories.front_pages import prominent_links
+from khabar.pipeline.url_shapes import OPAQUE_ID, url_shape
 
 ROOT = Path(__file__).resolve().parents[1]
 HOMEPAGES = Path(__file__).parent / "fixtures" / "homepages"
