@@ -73,6 +73,59 @@ def cmd_extract(args) -> int:
     return 0 if page.text else 1
 
 
+def _read_input(command: str, name: str) -> bytes | None:
+    """The bytes of FILE (``-``: standard input); None after printing a clear error."""
+    if name == "-":
+        return sys.stdin.buffer.read()
+    path = Path(name)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        print(f"khabar {command}: no such file: {path}", file=sys.stderr)
+    except IsADirectoryError:
+        print(f"khabar {command}: {path} is a directory, not a saved page", file=sys.stderr)
+    except OSError as exc:
+        print(f"khabar {command}: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+    return None
+
+
+def _print_lines(lines: list[str]) -> None:
+    sys.stdout.buffer.write("".join(f"{line}\n" for line in lines).encode("utf-8"))
+    sys.stdout.flush()
+
+
+def cmd_links(args) -> int:
+    """The article links Khabar takes from a saved homepage or section page, one per line."""
+    from khabar.pipeline.listing_links import find_article_links
+    from khabar.pipeline.listing_page import parse_listing
+
+    content = _read_input("links", args.file)
+    if content is None:
+        return 2
+    page = parse_listing(content, args.url)
+    found = find_article_links(page, known_articles=args.article or (), known_other=args.not_article or ())
+    _print_lines(found.urls)
+    if args.explain:
+        for verdict in found.verdicts:
+            mark = "take " if verdict.accepted else "leave"
+            print(
+                f"{mark} {verdict.score:6.2f}  {len(verdict.keys):4}  {verdict.shape.key}  ({verdict.reason})",
+                file=sys.stderr,
+            )
+    return 0
+
+
+def cmd_leads(args) -> int:
+    """The article links a saved homepage gives prominence to, most prominent first."""
+    from khabar.pipeline.stories.front_pages import prominent_links
+
+    content = _read_input("leads", args.file)
+    if content is None:
+        return 2
+    _print_lines(prominent_links(content, args.url, known_articles=args.article or (), limit=args.limit))
+    return 0
+
+
 def cmd_normalize(args) -> int:
     """Persian text from standard input to standard output, UTF-8."""
     from khabar.pipeline.persian import normalize_display, prepare_text
@@ -335,6 +388,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="an HTML file, or - for standard input")
     p.add_argument("--url", help="the page's URL (selects per-site rules, resolves links)")
     p.set_defaults(func=cmd_extract)
+
+    def add_page_args(p):
+        p.add_argument("file", help="a saved HTML page, or - for standard input")
+        p.add_argument("--url", required=True, help="the page's URL (resolves relative links, tells the site's host)")
+        p.add_argument(
+            "--article", action="append", metavar="URL", help="a URL of this site known to be an article (repeatable)"
+        )
+
+    p = sub.add_parser(
+        "links", help="print the article links Khabar takes from a saved homepage or section page, one per line"
+    )
+    add_page_args(p)
+    p.add_argument(
+        "--not-article", action="append", metavar="URL", help="a URL known not to be an article (repeatable)"
+    )
+    p.add_argument("--explain", action="store_true", help="also print every URL shape, its score and why (stderr)")
+    p.set_defaults(func=cmd_links)
+
+    p = sub.add_parser(
+        "leads", help="print the article links a saved homepage gives prominence to, most prominent first"
+    )
+    add_page_args(p)
+    p.add_argument("--limit", type=int, default=10, help="at most this many links (default: %(default)s)")
+    p.set_defaults(func=cmd_leads)
 
     p = sub.add_parser("normalize", help="normalize Persian text from stdin to stdout (UTF-8)")
     p.add_argument(

@@ -4,7 +4,8 @@
 * ``near_duplicates``: ``NearDuplicateIndex`` (MinHash LSH, datasketch);
 * ``clustering``: ``StoryClusterer``, the online, incremental clustering;
 * ``ranking``: ``story_importance``, "at the top of the media";
-* ``front_pages``: ``lead_links``, the lead slots of a homepage;
+* ``front_pages``: ``prominent_links``, what a homepage gives prominence to, and
+  ``lead_links``, the explicitly marked lead slots;
 * ``summary``: a story's headline and the headlines its outlets used;
 * ``evaluation``, ``offline``, ``commands``: B-cubed and the ``khabar cluster`` /
   ``khabar eval-clusters`` commands.
