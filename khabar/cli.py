@@ -437,12 +437,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--input", required=True, help="JSON Lines: id, source, url, title, lead, body, published (- for stdin)"
     )
     p.add_argument("--output", help="where to write the lines with their story (default: standard output)")
-    p.add_argument(
-        "--granularity",
-        choices=["event", "topic"],
-        default="event",
-        help="event: one story per event (the site's); topic: coarser, one per topic (default: %(default)s)",
-    )
     p.set_defaults(func=cmd_cluster)
 
     p = sub.add_parser("eval-clusters", help="B-cubed precision, recall and F1 of a clustering against a gold one")

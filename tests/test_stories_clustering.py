@@ -18,7 +18,7 @@ from khabar.pipeline.stories.clustering import (
     pack_centroid,
     unpack_centroid,
 )
-from khabar.pipeline.stories.evaluation import bcubed
+from khabar.pipeline.stories.evaluation import bcubed, pair_precision
 from khabar.pipeline.stories.offline import cluster_jsonl, document, evaluate_jsonl
 from khabar.pipeline.stories.summary import Member, headline_groups, most_central
 
@@ -84,16 +84,59 @@ def test_the_same_input_order_gives_the_same_stories(news_web_sample):
     assert first == again
 
 
-def test_wikiref_topics_at_topic_granularity():
-    """English topic labels (WikiRef220 sample): the coarser setting of the same algorithm (measured F1 0.93)."""
-    rows = [json.loads(line) for line in (FIXTURES / "wikiref_sample.jsonl").open(encoding="utf-8")]
-    docs = [document(r, n) for n, r in enumerate(rows)]
+def _fixture(name: str) -> list[dict]:
+    return [json.loads(line) for line in (FIXTURES / name).open(encoding="utf-8")]
+
+
+def _kept(rows: list[dict], kind: str) -> list[dict]:
+    """The same items as bare headlines (title only) or lead-only items (no body)."""
+    fields = {"title": ("lead", "body"), "lead": ("body",)}.get(kind, ())
+    return [{**r, **dict.fromkeys(fields, "")} for r in rows]
+
+
+@pytest.mark.parametrize(
+    ("kind", "floor"),
+    [("full", 0.92), ("lead", 0.92), ("title", 0.89)],
+)
+def test_real_persian_events_with_the_one_default(kind, floor):
+    """Real Fars/Varzesh3 articles labelled by hand (README): same-topic different events stay apart.
+
+    Measured with the default: full 0.937, lead-only 0.935, headline-only 0.909.
+    """
+    rows = _kept(_fixture("persian_events.jsonl"), kind)
+    _, pred, _ = cluster([document(r, n) for n, r in enumerate(rows)])
+    score = bcubed({r["id"]: r["event"] for r in rows}, pred)
+    assert score.f1 >= floor and score.precision >= floor - 0.06, score
+
+
+def test_near_duplicates_on_real_persian_articles_are_right():
+    """Near-duplicate pairs on real, independently labelled articles: a copy is of the same event."""
+    rows = _fixture("persian_events.jsonl")
+    _, _, assigned = cluster([document(r, n) for n, r in enumerate(rows)])
+    gold = {r["id"]: r["event"] for r in rows}
+    pairs = [(a.doc_id, a.duplicate_of) for a in assigned if a.duplicate_of is not None]
+    assert pairs, "the set holds a republished Fars article"
+    assert pair_precision(pairs, gold) >= 0.99
+
+
+def test_bare_headlines_never_count_as_copies_by_their_few_shared_words():
+    empty = "خبرگزاری فارس:"  # a lead that is only the outlet's name, no body
+    docs = [
+        StoryDocument(1, "fars", "مراسم ارتحال امام با حضور رئیس جمهور", empty, ".", T0),
+        StoryDocument(2, "fars", "تاسیسات دریایی در بندر خرمشهر", empty, ".", T0 + HOUR),
+    ]
+    _, pred, assigned = cluster(docs)
+    assert assigned[1].duplicate_of is None and pred[1] != pred[2]
+
+
+def test_wikiref_sample_with_the_one_default():
+    """English texts labelled by topic (WikiRef220 sample): the event default keeps topics apart and
+    joins part of each (measured P 1.0, R 0.32, F1 0.48 on the sample; topics are coarser than events)."""
+    rows = _fixture("wikiref_sample.jsonl")
     gold = {r["id"]: r["topic"] for r in rows}
-    _, pred, _ = cluster(docs, ClusteringConfig.topics())
+    _, pred, _ = cluster([document(r, n) for n, r in enumerate(rows)])
     score = bcubed(gold, pred)
-    assert score.f1 >= 0.88 and score.precision >= 0.85 and score.recall >= 0.85, score
-    _, pred_events, _ = cluster(docs)  # events are finer than topics: precise, not complete
-    assert bcubed(gold, pred_events).precision >= 0.95
+    assert score.precision >= 0.95 and score.f1 >= 0.45, score
 
 
 def test_no_chaining_articles_are_compared_with_the_centroid():
@@ -204,10 +247,10 @@ def test_cli_cluster_and_eval(tmp_path, capsys):
 
     source = FIXTURES / "wikiref_sample.jsonl"
     pred = tmp_path / "pred.jsonl"
-    assert main(["cluster", "--input", str(source), "--output", str(pred), "--granularity", "topic"]) == 0
+    assert main(["cluster", "--input", str(source), "--output", str(pred)]) == 0
     assert len(pred.read_text(encoding="utf-8").splitlines()) == 48
     assert main(["eval-clusters", "--gold", str(source), "--gold-field", "topic", "--pred", str(pred)]) == 0
     out = capsys.readouterr().out
     values = dict(line.split() for line in out.strip().splitlines())
-    assert set(values) == {"items", "precision", "recall", "F1"} and float(values["F1"]) >= 0.88
+    assert set(values) == {"items", "precision", "recall", "F1"} and float(values["F1"]) >= 0.45
     assert main(["eval-clusters", "--gold", str(tmp_path / "missing.jsonl"), "--pred", str(pred)]) == 2

@@ -4,6 +4,8 @@
   (``khabar.newsweb``), in publication order, with the ground truth ``event``
   and the copy ``version``; texts are normalised for display as the crawler
   stores them (``khabar.pipeline.persian.normalize_display``).
+* ``persian_event_rows()``: real Fars/Varzesh3 articles labelled by event by hand
+  (tests/fixtures/stories/persian_events.jsonl); no dates.
 * ``wikiref_rows()``: WikiRef220 (English, 220 articles labelled by topic;
   /work/shared/data/clustering/wikiref/, see its SOURCES.md); the first line of
   a text is its title, the rest its body; no dates (all at one time).
@@ -19,6 +21,7 @@ from khabar.newsweb.server import NewsWeb
 from khabar.pipeline.persian import normalize_display
 
 WIKIREF = Path("/work/shared/data/clustering/wikiref/wikiref220.jsonl")
+PERSIAN_EVENTS = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "stories" / "persian_events.jsonl"
 T0 = 1_750_000_000
 
 
@@ -63,6 +66,12 @@ def wikiref_rows(path: Path = WIKIREF) -> list[dict]:
                 }
             )
     return rows
+
+
+def persian_event_rows(path: Path = PERSIAN_EVENTS) -> list[dict]:
+    """The real Persian articles labelled by event (see tests/fixtures/stories/README.md)."""
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
 
 
 def write_jsonl(rows: list[dict], path: Path) -> None:

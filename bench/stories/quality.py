@@ -9,8 +9,11 @@ recall per copy style (share of copies linked to an earlier item of their
 event); hard negatives (pairs of different, topically similar articles placed
 close together) that ended in one story.
 
-WikiRef220 (English, topic-level labels): B-cubed of both granularities, in
-file order and in ``--shuffles`` random orders.
+Real Persian events (tests/fixtures/stories/persian_events.jsonl, labelled by
+hand) and WikiRef220 (English, topic-level labels): B-cubed of the one default,
+with full texts, lead only (no body) and bare headlines (title only); WikiRef
+also in ``--shuffles`` random orders. Near-duplicate pair precision on the
+Persian set.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from datasets import newsweb_rows, wikiref_rows  # noqa: E402
+from datasets import newsweb_rows, persian_event_rows, wikiref_rows  # noqa: E402
 
 from khabar.newsweb.corpus import load_articles  # noqa: E402
 from khabar.newsweb.coverage import hard_negative_pairs  # noqa: E402
@@ -76,19 +79,27 @@ def newsweb_report(seed: int) -> dict:
     }
 
 
-def wikiref_report(shuffles: int) -> list[tuple[str, str, object]]:
-    rows = wikiref_rows()
-    gold = {r["id"]: r["topic"] for r in rows}
+def kept(rows: list[dict], kind: str) -> list[dict]:
+    """The same items with all their text (full), without body (lead) or as bare headlines (title)."""
+    fields = {"title": ("lead", "body"), "lead": ("body",)}.get(kind, ())
+    return [{**r, **dict.fromkeys(fields, "")} for r in rows]
+
+
+def labelled_report(rows: list[dict], label: str, shuffles: int = 0) -> list[tuple[str, str, object, int, float]]:
+    gold = {r["id"]: r[label] for r in rows}
     out = []
-    for name, config in (("event", ClusteringConfig()), ("topic", ClusteringConfig.topics())):
-        orders = [("file order", rows)]
+    for kind in ("full", "lead", "title"):
+        orders = [("input order", rows)]
         for s in range(shuffles):
             shuffled = rows[:]
             random.Random(s).shuffle(shuffled)
             orders.append((f"shuffle {s}", shuffled))
-        for label, ordered in orders:
-            pred, _, _ = run(ordered, config)
-            out.append((name, label, bcubed(gold, pred), len(set(pred.values()))))
+        for name, ordered in orders:
+            pred, assigned, _ = run(kept(ordered, kind), ClusteringConfig())
+            pairs = [(a.doc_id, a.duplicate_of) for a in assigned if a.duplicate_of is not None]
+            out.append(
+                (kind, name, bcubed(gold, pred), len(set(pred.values())), pair_precision(pairs, gold), len(pairs))
+            )
     return out
 
 
@@ -118,11 +129,15 @@ def main() -> None:
     )
     for style, values in recalls.items():
         print(f"* {style}: {sum(values) / len(values):.3f}")
-    print("\n## WikiRef220 (topic ground truth)\n")
-    print("| granularity | order | B3 P | B3 R | B3 F1 | clusters |")
-    print("|---|---|---|---|---|---|")
-    for name, label, b, n in wikiref_report(args.shuffles):
-        print(f"| {name} | {label} | {b.precision:.4f} | {b.recall:.4f} | {b.f1:.4f} | {n} |")
+    for title, rows, label, shuffles in (
+        ("Real Persian events (hand-labelled)", persian_event_rows(), "event", 0),
+        ("WikiRef220 (topic ground truth)", wikiref_rows(), "topic", args.shuffles),
+    ):
+        print(f"\n## {title}\n")
+        print("| text | order | B3 P | B3 R | B3 F1 | clusters | near-dup pairs | near-dup P |")
+        print("|---|---|---|---|---|---|---|---|")
+        for kind, name, b, n, dup_p, dups in labelled_report(rows, label, shuffles):
+            print(f"| {kind} | {name} | {b.precision:.4f} | {b.recall:.4f} | {b.f1:.4f} | {n} | {dups} | {dup_p:.4f} |")
 
 
 if __name__ == "__main__":

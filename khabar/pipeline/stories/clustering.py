@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from collections import Counter, deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -45,7 +46,11 @@ _GENERIC_NAME_WORDS = frozenset(search_tokens("خبرگزاری روزنامه �
 
 @dataclass
 class ClusteringConfig:
-    threshold: float = 0.3  # cosine similarity to a story's centroid needed to join it
+    threshold: float = 0.35  # cosine similarity to a story's centroid a full article needs to join it
+    short_threshold: float = 0.3  # the same for a bare headline: it shares only a few words with its story
+    short_terms: int = 6  # an item with at most this many distinct terms is a bare headline...
+    long_terms: int = 60  # ...one with at least this many a full article; in between, interpolated (log scale)
+    size_relief: float = 0.15  # a story of n articles counts as relief * (1 - 1/sqrt(n)) more similar
     merge_threshold: float = 0.55  # centroid similarity at which two stories are one
     window_hours: float = 72.0  # a story takes new articles while its last one is this recent
     centroid_terms: int = 64  # terms kept in a centroid (bounds memory and drift)
@@ -58,10 +63,14 @@ class ClusteringConfig:
     near_duplicate_containment: float = 0.85
     near_duplicate_window_hours: float = 24.0  # copies follow their original within hours
 
-    @classmethod
-    def topics(cls) -> ClusteringConfig:
-        """Coarser stories: one per topic (e.g. every article about one team or one crisis), not per event."""
-        return cls(threshold=0.12)
+    def join_threshold(self, terms: int) -> float:
+        """The similarity an item with ``terms`` distinct terms needs to join a story."""
+        if terms <= self.short_terms:
+            return self.short_threshold
+        if terms >= self.long_terms:
+            return self.threshold
+        share = math.log(terms / self.short_terms) / math.log(self.long_terms / self.short_terms)
+        return self.short_threshold + share * (self.threshold - self.short_threshold)
 
 
 def pack_centroid(terms: dict[int, float]) -> bytes:
@@ -257,12 +266,13 @@ class StoryClusterer:
                 self._join(target, doc, features)
                 return target, 1.0, []
         scored = self._score_candidates(doc, features)
-        if scored and scored[0][0] >= cfg.threshold:
+        threshold = cfg.join_threshold(len(features.terms))
+        if scored and scored[0][0] >= threshold:
             best_sim, best = scored[0]
             self._join(best, doc, features)
             merged = []
             for sim, other in scored[1:3]:
-                if sim < cfg.threshold or other.id not in self.stories or best.id not in self.stories:
+                if sim < threshold or other.id not in self.stories or best.id not in self.stories:
                     continue
                 if self._centroid_similarity(best, other) >= cfg.merge_threshold:
                     survivor, absorbed = (
@@ -303,12 +313,15 @@ class StoryClusterer:
         contrib = np.where(doc_ids[pos] == ids, doc_w[pos] * weights, 0.0)
         dots = np.bincount(segment, weights=contrib, minlength=len(cands))
         sims = [float(d) / s.norm for d, s in zip(dots.tolist(), cands)]
+        relief = self.config.size_relief
         cited = [_folded_name(name) for name in features.citing]
         cited = [c for c in cited if c]
         scored = []
         for sim, state in zip(sims, cands):
             if cited and sim > 0.0 and any(c <= src or src <= c for c in cited for src in _name_keys(state)):
                 sim += self.config.attribution_bonus
+            if sim > 0.0:  # a centroid of many articles has learned the story's words: trust it more
+                sim += relief * (1.0 - 1.0 / math.sqrt(state.size))
             scored.append((sim, state))
         scored.sort(key=lambda x: (-x[0], x[1].id))
         return scored

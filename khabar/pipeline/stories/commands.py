@@ -7,7 +7,6 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from khabar.pipeline.stories.clustering import ClusteringConfig
 from khabar.pipeline.stories.offline import cluster_jsonl, evaluate_jsonl
 
 
@@ -21,7 +20,6 @@ def _open_input(stack: ExitStack, name: str):
 
 
 def run_cluster(args) -> int:
-    config = ClusteringConfig.topics() if args.granularity == "topic" else ClusteringConfig()
     with ExitStack() as stack:
         try:
             source = _open_input(stack, args.input)
@@ -31,7 +29,7 @@ def run_cluster(args) -> int:
         out = stack.enter_context(Path(args.output).open("w", encoding="utf-8")) if args.output else sys.stdout
         started = time.perf_counter()
         try:
-            summary = cluster_jsonl(source, out, config)
+            summary = cluster_jsonl(source, out)
         except ValueError as exc:
             print(f"khabar cluster: {exc}", file=sys.stderr)
             return 2

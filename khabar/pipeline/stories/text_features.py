@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import snowballstemmer
+
 from khabar.pipeline.attribution import parse_attribution
 from khabar.pipeline.search_keys import search_tokens
 
@@ -36,6 +38,8 @@ TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT, NAME_WEIGHT = 3.0, 2.0, 1.0, 1.5
 MAX_BODY_CHARS = 1500  # enough to know the event; bounds the cost of one article
 MAX_BODY_TOKENS = 300
 SHINGLE_SIZE = 4  # words per shingle for near-duplicate detection
+MIN_COPY_TOKENS = 12  # lead + body shorter than this: the title joins them for near-duplicate detection...
+MIN_SHINGLED_TOKENS = 8  # ...and with fewer words than this in all, an item is never called a copy
 
 # Function words (after folding) that carry no event: Persian and English.
 STOPWORDS = frozenset(
@@ -53,6 +57,20 @@ will may might has have had do does did says said say new one two mr mrs ms
 )
 _GUILLEMETS_RE = re.compile(r"«([^«»]{2,60})»")
 _CAPITALISED_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z']*")
+_ENGLISH = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(token: str) -> str:
+    """English words to their Snowball stem (tapering = taper); other scripts are already folded."""
+    return _ENGLISH.stemWord(token) if token.isascii() and token.isalpha() else token
+
+
+def _title_case(text: str) -> bool:
+    """Most words capitalised (an English headline style): capitals then say nothing about names."""
+    words = _LATIN_WORD_RE.findall(text)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
 
 
 def term_id(token: str) -> int:
@@ -101,15 +119,16 @@ def split_text(title: str, lead: str, body: str) -> TextParts:
     for text in (title, lead, body[:600]):
         for span in _GUILLEMETS_RE.findall(text or ""):
             names.update(search_tokens(span))
-        for word in _CAPITALISED_RE.findall(text or ""):
-            names.update(search_tokens(word))
+        if text and not _title_case(text):
+            for word in _CAPITALISED_RE.findall(text):
+                names.update(search_tokens(word))
     if place:
         names.update(search_tokens(place))
     return TextParts(
         title=search_tokens(title or ""),
         lead=search_tokens(lead),
         body=search_tokens(body)[:MAX_BODY_TOKENS],
-        names=names - STOPWORDS,
+        names={_stem(n) for n in names - STOPWORDS},
         reported_by=reported_by or lead_by,
         citing=citing or lead_citing,
     )
@@ -120,6 +139,18 @@ def shingles(tokens: list[str], size: int = SHINGLE_SIZE) -> list[bytes]:
     if len(tokens) < size:
         return [" ".join(tokens).encode("utf-8")] if tokens else []
     return list({" ".join(tokens[i : i + size]).encode("utf-8") for i in range(len(tokens) - size + 1)})
+
+
+def _copy_shingles(parts: TextParts) -> list[bytes]:
+    """Shingles for near-duplicate detection: of lead and body, or of the whole item when they are short.
+
+    An item with almost no words (a bare headline, a lead that is only the outlet's name) is
+    never called a copy: two such items share their few words by chance, not by copying.
+    """
+    tokens = parts.lead + parts.body
+    if len(tokens) < MIN_COPY_TOKENS:
+        tokens = parts.title + tokens
+    return shingles(tokens) if len(tokens) >= MIN_SHINGLED_TOKENS else []
 
 
 @lru_cache(maxsize=4)
@@ -160,6 +191,7 @@ class TermWeighter:
         for tokens, weight in ((parts.title, TITLE_WEIGHT), (parts.lead, LEAD_WEIGHT), (parts.body, BODY_WEIGHT)):
             for tok in tokens:
                 if tok not in STOPWORDS and (len(tok) > 1 or tok.isdigit()):
+                    tok = _stem(tok)
                     counts[tok] = counts.get(tok, 0.0) + weight
         for tok in parts.names:
             if tok in counts:
@@ -176,7 +208,7 @@ class TermWeighter:
         return ArticleFeatures(
             terms=terms,
             top_terms=top,
-            shingles=shingles(parts.lead + parts.body),
+            shingles=_copy_shingles(parts),
             reported_by=parts.reported_by,
             citing=parts.citing,
         )
