@@ -26,6 +26,7 @@ import lxml.etree
 import lxml.html
 
 from khabar.pipeline.decode import decode_html
+from khabar.pipeline.http_urls import is_http_url
 
 __all__ = [
     "ANCESTOR_LIMIT",
@@ -189,11 +190,11 @@ def resolve_href(href: str, base: str) -> str:
         return href if JS_ITEM_RE.match(href) else ""
     try:
         url = urljoin(base, href)
-        parts = urlsplit(url)
     except ValueError:
         return ""
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_http_url(url):
         return ""
+    parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
 
 
