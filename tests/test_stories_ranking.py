@@ -67,6 +67,19 @@ def test_lead_links_are_read_from_marked_blocks_only():
     assert lead_links("", "http://o.example/") == []
 
 
+def test_lead_weighs_more_than_the_sixth_slot():
+    def led(slot: int, outlets: int = 3):
+        sightings = [LeadSighting(f"outlet-{i}", NOW - HOUR, NOW - 60, slot) for i in range(outlets)]
+        return story_importance(items(4), sightings, NOW)
+
+    lead, second, sixth = led(1), led(2), led(6)
+    assert lead.score > second.score > sixth.score > story_importance(items(4), [], NOW).score
+    assert lead.leading_now == sixth.leading_now == 3  # every outlet showing it counts in «در صدر»
+    # An outlet counts once, with its best slot.
+    twice = [LeadSighting("outlet-0", NOW - HOUR, NOW - 60, 6), LeadSighting("outlet-0", NOW - HOUR, NOW - 60, 1)]
+    assert story_importance(items(4), twice, NOW).score == pytest.approx(led(1, outlets=1).score, rel=0.05)
+
+
 def test_news_web_homepages_show_their_lead_slots_most_of_them_without_a_marker():
     """The news web's homepages lead like real ones (a hero with h1, a slider, an Iranian CMS's
     ``first_box``, a big picture, a WebForms top-news panel); two layouts keep ``data-slot``."""

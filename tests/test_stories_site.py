@@ -101,19 +101,34 @@ def test_crawled_coverage_is_grouped_into_stories_with_copies_linked(crawled):
 
 
 @pytest.mark.django_db
-def test_homepage_lead_slots_count_towards_the_ranking(stored, newsweb, settings):
+def test_homepage_lead_slots_count_towards_the_ranking(client, stored, newsweb, settings):
+    """End to end on the news web, whose homepages mostly mark nothing (a hero, a slider, ``first_box``...):
+    the lead of every outlet is found as slot 1, and the story most outlets lead with ranks first on /top/."""
     settings.KHABAR_ALLOW_PRIVATE_ADDRESSES = True
     settings.KHABAR_HOST_MIN_GAP = 0.01
+    before = dict(Story.objects.values_list("pk", "score"))
     report = check_front_pages_if_due()
     assert report.checked == len(newsweb.outlets) and report.failed == 0
     assert check_front_pages_if_due() is None  # read again only after the interval
     leads = newsweb.leads()
-    led_urls = {u for urls in leads.values() for u in urls}
-    sightings = FrontPageLead.objects.select_related("article")
-    assert {s.article.url for s in sightings} == {canonical_url(u) for u in led_urls}
+    sources = dict(Source.objects.values_list("slug", "pk"))
+    sightings = list(FrontPageLead.objects.select_related("article"))
+    for slug, urls in leads.items():
+        slots = {s.slot: s.article.url for s in sightings if s.source_id == sources[slug]}
+        assert [slots.get(1), slots.get(2)] == [canonical_url(u) for u in urls], slug  # lead = slot 1 everywhere
+        assert set(slots) <= set(range(1, 7))
     led_stories = Story.objects.filter(articles__front_page_leads__isnull=False).distinct()
     assert led_stories and all(s.leading_count >= 1 for s in led_stories)
     assert all("در صدر" in s.why_ranked for s in led_stories)
+
+    leading = Counter(s.article.story_id for s in sightings if s.slot == 1)
+    most_led, times = leading.most_common(1)[0]
+    assert times >= 2 and list(leading.values()).count(times) == 1  # one story is led by most outlets
+    after = dict(Story.objects.values_list("pk", "score"))
+    assert all(after[pk] > before[pk] for pk in leading)  # prominence raised every led story
+    html = text(client.get("/top/"))
+    first = re.search(r'href="/story/(\d+)/"', html)
+    assert first and int(first.group(1)) == most_led
 
 
 @pytest.mark.django_db

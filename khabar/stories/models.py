@@ -116,10 +116,13 @@ class FrontPageCheck(models.Model):
 
 
 class FrontPageLead(models.Model):
-    """An article seen in a lead slot of its outlet's homepage, from first to last sighting."""
+    """An article seen in one slot of its outlet's homepage (1 = the lead), from first to last sighting."""
 
     source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="front_page_leads")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="front_page_leads")
+    slot = models.PositiveSmallIntegerField(
+        default=1, help_text="Place in the homepage's prominence order: 1 = the lead, then the top slots."
+    )
     first_seen_at = models.DateTimeField()
     last_seen_at = models.DateTimeField(db_index=True)
 
