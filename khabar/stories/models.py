@@ -1,6 +1,7 @@
-"""Story (one event, every outlet's coverage), the stories index state, and homepage lead sightings.
+"""Story (one event, every outlet's coverage), the stories index state and learned term counts, articles the
+assignment failed on, and homepage lead sightings.
 
-The tables were created by the news app and keep their names (``news_story``, …): the models moved
+The first tables were created by the news app and keep their names (``news_story``, …): those models moved
 here without a schema change (see ``migrations/0001_move_from_news.py``).
 """
 
@@ -98,6 +99,32 @@ class StoryIndexState(models.Model):
     class Meta:
         verbose_name = "وضعیت نمایه رویدادها"
         db_table = "news_storyindexstate"
+
+
+class StoryTermCounts(models.Model):
+    """One row: the document frequencies the stories' TF-IDF learned from the stream (see ``term_counts.py``),
+    so that a restart, or another process, starts from them rather than from nothing."""
+
+    documents = models.PositiveBigIntegerField(default=0)
+    terms = models.PositiveIntegerField(default=0)
+    counts = models.BinaryField(blank=True, default=b"", editable=False)  # packed (term id, count) pairs
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "بسامد واژه‌های رویدادها"
+
+
+class StoryAssignmentFailure(models.Model):
+    """An article the story assignment failed on: the catch-up leaves it out after a few failures."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="story_failure")
+    failures = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_failed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "شکست در گروه‌بندی خبر"
+        verbose_name_plural = "شکست‌های گروه‌بندی خبر"
 
 
 class FrontPageCheck(models.Model):
