@@ -145,6 +145,10 @@ KHABAR_FRONT_PAGE_INTERVAL = env_float(
 )  # seconds between reads of an outlet's homepage
 # Articles left this long without a story (a failed assignment) are caught up, at most this often.
 KHABAR_STORY_CATCH_UP_INTERVAL = env_float("KHABAR_STORY_CATCH_UP_INTERVAL", 120.0)
+# An article the assignment failed on this many times is left out of the catch-up (logged).
+KHABAR_STORY_MAX_FAILURES = int(env_float("KHABAR_STORY_MAX_FAILURES", 3))
+# The document frequencies the clustering learns are saved with a batch at most this often (seconds).
+KHABAR_STORY_TERM_COUNTS_INTERVAL = env_float("KHABAR_STORY_TERM_COUNTS_INTERVAL", 60.0)
 # The search backend follows the database engine unless set to a dotted path.
 KHABAR_SEARCH_BACKEND = os.environ.get("KHABAR_SEARCH_BACKEND") or (
     "khabar.search.backends.postgres.PostgresSearchBackend"

@@ -201,6 +201,7 @@ def site(settings, tmp_path, mehr, yjc, world, lavrov, yjc_world):
     story = Story.objects.create(title="نشست ناتو")
     lavrov.image_url = f"{images.url}/a.png"
     lavrov.story = story
+    lavrov.credit_reported_by, lavrov.credit_citing = "خبرگزاری مهر", "اسپوتنیک"  # as the crawler reads its body
     lavrov.save()
     sport = Category.objects.get(slug="sports")
     for i in range(8):
@@ -218,7 +219,17 @@ def site(settings, tmp_path, mehr, yjc, world, lavrov, yjc_world):
         Comment.objects.create(article=a, name="خواننده", text="نظری تأییدشده", approved=True)
     Feed.objects.create(source=mehr, url="https://www.mehrnews.com/rss", last_success_at=now)
     Feed.objects.create(source=mehr, url="https://www.mehrnews.com/rss/broken", error_streak=2, last_error="HTTP 500")
-    yield {"story": story, "lavrov": lavrov}
+    Story.objects.filter(pk=story.pk).update(article_count=3, outlet_count=2)  # as refresh_stories counts them
+    alone = make_article(
+        yjc,
+        world,
+        story=Story.objects.create(title="خبری که تنها یک منبع منتشر کرده", article_count=1, outlet_count=1),
+        title="خبری که تنها یک منبع منتشر کرده",
+        body_text="به نقل از خبرگزاری مهر، متن این خبر را فقط یک منبع منتشر کرده است.",
+        credit_citing="خبرگزاری مهر",
+        published_at=now - timedelta(minutes=90),
+    )
+    yield {"story": story, "lavrov": lavrov, "alone": alone}
     images.close()
 
 
@@ -337,6 +348,32 @@ def test_story_page(browser, live_server, site):
         try:
             visit.open(path)
             visit.inspect("story")
+        finally:
+            visit.close()
+
+    for width in WIDTHS:
+        browser.run(scenario, width)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_coverage_box_only_with_coverage_and_the_credit_line(browser, live_server, site):
+    """An article alone in its story shows no empty «پوشش این خبر» box (seen at 1280 px); one with coverage does.
+    The credit line links a cited outlet we crawl to its page here."""
+
+    def scenario(chromium, width):
+        visit = Visit(chromium, live_server.url, width)
+        try:
+            visit.open(site["alone"].get_absolute_url())
+            visit.inspect("article-alone")
+            assert visit.page.locator(".story-block").count() == 0
+            assert "پوشش این خبر" not in visit.page.inner_text("main")
+            credit = visit.page.locator(".credit-chain")
+            assert credit.inner_text().strip() == "به نقل از «خبرگزاری مهر»"
+            assert credit.locator("a").get_attribute("href") == "/source/mehr/" and credit.is_visible()
+            visit.open(site["lavrov"].get_absolute_url())
+            block = visit.page.locator(".story-block")
+            assert block.count() == 1 and block.is_visible() and "پوشش کامل این خبر" in block.inner_text()
+            assert visit.page.inner_text(".credit-chain").strip() == "به نقل از «اسپوتنیک»"
         finally:
             visit.close()
 

@@ -12,6 +12,11 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
 BEFORE_MOVE = [("news", "0004_stories"), ("sources", "0002_crawler_politeness_health"), ("stories", None)]
+AFTER_MOVE = [
+    ("news", "0005_category_and_stories_moved"),
+    ("stories", "0001_move_from_news"),
+    ("sources", "0003_category"),
+]
 CONTENT_TYPES = ("contenttypes", "0002_remove_content_type_name")
 WHEN = datetime(2026, 1, 5, 9, 30, tzinfo=dt_timezone.utc)
 
@@ -93,11 +98,12 @@ def test_moving_category_and_story_models_keeps_every_row(back_to_latest):
     ids = _fill_before_move(executor.loader.project_state([t for t in BEFORE_MOVE if t[1]] + [CONTENT_TYPES]).apps)
 
     with CaptureQueriesContext(connection) as queries:
-        _latest()
+        _migrate(AFTER_MOVE)
     schema_changes = [
         q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("CREATE", "DROP", "ALTER", "DELETE"))
     ]
     assert schema_changes == []  # state-only: no table is created, dropped, rebuilt or emptied
+    _latest()  # and the later migrations keep the rows too
 
     from django.contrib.contenttypes.models import ContentType
 
@@ -121,6 +127,7 @@ def test_moving_category_and_story_models_keeps_every_row(back_to_latest):
     assert (state.generation, state.epoch) == (17, "e" * 32)
     assert FrontPageCheck.objects.get(source_id=ids["source"]).leads_found == 3
     assert FrontPageLead.objects.get().article_id == ids["articles"][0]
+    assert FrontPageLead.objects.get().slot == 1  # sightings recorded before slots were: the lead
     # The content type rows (and so their permissions and admin history) moved with the models.
     assert ContentType.objects.get(app_label="stories", model="story").pk == ids["story_type"]
     assert ContentType.objects.get(app_label="sources", model="category").pk == ids["category_type"]
@@ -143,3 +150,34 @@ def test_a_fresh_database_gets_the_default_categories_through_the_moved_model(ba
 
     assert list(Category.objects.values_list("slug", "name")) == DEFAULT_CATEGORIES
     assert StoryIndexState.objects.filter(pk=1).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_credit_lines_of_articles_stored_before_are_read_by_the_migration(back_to_latest):
+    target = [("news", "0006_article_credit")]
+    apps = _migrate(target).loader.project_state(target).apps
+    Source = apps.get_model("sources", "Source")
+    Article = apps.get_model("news", "Article")
+    source = Source.objects.create(name="منبع قدیمی", slug="old-credits")
+    texts = {
+        "https://example.ir/c/1": ("", "به گزارش خبرنگار خبرگزاری فارس از سنندج، جلسه برگزار شد.\n\nبند دوم."),
+        "https://example.ir/c/2": ("به گزارش خبرگزاری مهر به نقل از اسپوتنیک، لاوروف گفت", "متن خبر."),
+        "https://example.ir/c/3": ("", "متن خبر.\n" + "بند میانی خبر. " * 400 + "\nمنبع: خبرگزاری تسنیم"),
+        "https://example.ir/c/4": ("لید بی‌اعتبار", "متنی بدون هیچ اعتباری."),
+    }
+    for url, (lead, body) in texts.items():
+        Article.objects.create(source=source, url=url, title="خبر", lead=lead, body_text=body, published_at=WHEN)
+
+    _latest()
+    from khabar.news.models import Article as Current
+
+    credits = {
+        a.url: (a.credit_reported_by, a.credit_citing, a.credit_place)
+        for a in Current.objects.filter(source__slug="old-credits")
+    }
+    assert credits == {
+        "https://example.ir/c/1": ("خبرگزاری فارس", "", "سنندج"),
+        "https://example.ir/c/2": ("خبرگزاری مهر", "اسپوتنیک", ""),
+        "https://example.ir/c/3": ("", "خبرگزاری تسنیم", ""),
+        "https://example.ir/c/4": ("", "", ""),
+    }

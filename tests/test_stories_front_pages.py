@@ -13,6 +13,7 @@ from pathlib import Path
 
 from khabar.cli import main
 from khabar.pipeline.stories.front_pages import prominent_links
+from khabar.pipeline.stories.lead_slots import TOP_SLOTS, LeadSlot, stored_lead_slots
 
 ROOT = Path(__file__).resolve().parents[1]
 HOMEPAGES = Path(__file__).parent / "fixtures" / "homepages"
@@ -113,3 +114,55 @@ def test_a_background_image_makes_an_item_rich():
     plain = "".join(f'<p><a href="/fa/news/{n}">عنوان خبر شماره {n} درباره موضوعی مهم</a></p>' for n in range(960, 966))
     hero = '<div><div style="background-image: url(/i/big.jpg)"></div><a href="/fa/news/999">خبر اصلی امروز با عنوانی بلند و مهم</a></div>'
     assert prominent_links(plain + hero, BASE)[0] == f"{BASE}fa/news/999"
+
+
+def _page(domain: str) -> tuple[str, dict]:
+    entry = next(e for e in ENTRIES if e["domain"] == domain)
+    return (HOMEPAGES / entry["file"]).read_text(encoding="utf-8"), entry
+
+
+def test_homepage_links_map_to_the_outlets_stored_articles_slot_by_slot():
+    """What the crawler records: the stored articles in slots 1 (the lead) to 6 of real homepages."""
+    # An e-paper's ShowNews(ID) pseudo-links: the stored article whose URL carries the ID.
+    html, entry = _page("etemadnewspaper.ir")
+    stored = [f"https://www.etemadnewspaper.ir/fa/main/detail/{n}/" for n in range(99082, 99093)]
+    stored.append("https://www.etemadnewspaper.ir/fa/main/detail/5/1397")  # a number shared by nothing on the page
+    slots = stored_lead_slots(html, entry["page_base_url"], stored)
+    assert slots[0] == LeadSlot(1, stored[0])  # «اينك بهار», the lead
+    assert [s.slot for s in slots] == list(range(1, len(slots) + 1)) and len(slots) == TOP_SLOTS
+
+    # Stored under https://www. with tracking parameters cut; the page links http:// without www.
+    html, entry = _page("hamshahrionline.ir")
+    lead = entry["lead"]["url"].replace("http://", "https://www.")
+    top = [s["url"].replace("http://", "https://www.") for s in entry["top_slots"]]
+    slots = stored_lead_slots(html, entry["page_base_url"], [lead, *top, "https://www.hamshahrionline.ir/details/1"])
+    assert slots[0] == LeadSlot(1, lead)
+    assert {s.url for s in slots[1:]} <= set(top) and all(s.slot > 1 for s in slots[1:])
+
+    # Stored from another host of the outlet (its mobile site): the same path, once among the stored articles.
+    html, entry = _page("kayhan.ir")
+    mobile = entry["lead"]["url"].replace("http://kayhan.ir/", "https://m.kayhan.ir/")
+    assert stored_lead_slots(html, entry["page_base_url"], [mobile])[0] == LeadSlot(1, mobile)
+
+    # A page without a discernible lead gives no slot, whatever is stored.
+    html, entry = _page("aftabeyazd.ir")
+    assert stored_lead_slots(html, entry["page_base_url"], entry["sample_article_links"]) == []
+
+
+def test_slots_keep_their_place_and_unclear_links_map_to_nothing():
+    html = "<body>" + story(1001, heading="h1", teaser=True) + "".join(story(n) for n in range(1002, 1008)) + "</body>"
+    stored = [f"{BASE}fa/news/{n}" for n in (1003, 1005)]  # the lead itself was never stored
+    assert stored_lead_slots(html, BASE, stored) == [LeadSlot(3, stored[0]), LeadSlot(5, stored[1])]
+    # Relative links with tracking parameters and a fragment are the stored page.
+    tracked = html.replace('href="/fa/news/1001"', 'href="/fa/news/1001?utm_source=home#top"')
+    assert stored_lead_slots(tracked, BASE, [f"{BASE}fa/news/1001"]) == [LeadSlot(1, f"{BASE}fa/news/1001")]
+    # An e-paper item's number in one stored URL maps to it; in two, which one is meant is unknown.
+    items = "".join(
+        f'<div class="item"><img src="/i/{n}.jpg"><h3><a href="javascript:ShowNews({n});">'
+        f"عنوان خبر شماره {n} درباره رویدادی مهم</a></h3></div>"
+        for n in range(99070, 99075)
+    )
+    assert prominent_links(items, BASE)[0] == "javascript:ShowNews(99070);"
+    one = f"{BASE}fa/main/detail/99070"
+    assert stored_lead_slots(items, BASE, [one]) == [LeadSlot(1, one)]
+    assert stored_lead_slots(items, BASE, [one, f"{BASE}fa/print/99070"]) == []

@@ -13,6 +13,7 @@ from khabar.crawler.demo import register_newsweb
 from khabar.crawler.refresh import refresh_feeds
 from khabar.news.models import Article
 from khabar.newsweb.server import NewsWeb
+from khabar.pipeline.attribution import article_credit
 from khabar.pipeline.collect import canonical_url
 from khabar.pipeline.stories.evaluation import bcubed
 from khabar.sources.models import Category, Feed, Source
@@ -52,18 +53,23 @@ def stored(newsweb, settings):
     sources = {s.slug: s for s in Source.objects.all()}
     categories = dict(Category.objects.values_list("slug", "pk"))
     items = sorted(newsweb.published(), key=lambda it: (it.outlet, it.published))  # outlet by outlet, like feeds
-    rows = [
-        Article(
-            source=sources[it.outlet],
-            url=canonical_url(it.url),
-            title=it.title,
-            lead=it.lead,
-            body_text=it.body,
-            published_at=it.published,
-            category_id=categories.get(it.category),
+    rows = []
+    for it in items:
+        credit = article_credit(it.lead, it.body)  # as the crawler reads it (pipeline/collect.py)
+        rows.append(
+            Article(
+                source=sources[it.outlet],
+                url=canonical_url(it.url),
+                title=it.title,
+                lead=it.lead,
+                body_text=it.body,
+                published_at=it.published,
+                category_id=categories.get(it.category),
+                credit_reported_by=credit.reported_by,
+                credit_citing=credit.citing,
+                credit_place=credit.place,
+            )
         )
-        for it in items
-    ]
     Article.objects.bulk_create(rows)
     ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), 7):
@@ -98,22 +104,47 @@ def test_crawled_coverage_is_grouped_into_stories_with_copies_linked(crawled):
         assert story.central_article_id in {a.pk for a in members} and story.title
         assert story.first_published_at == min(a.published_at for a in members)
         assert story.centroid and story.score > 0
+    # The credit chain was read at crawl time: a copy «به نقل از» the first outlet names it.
+    names = dict(Source.objects.values_list("slug", "name"))
+    firsts = {}
+    for it in sorted(truth.values(), key=lambda it: it.published):
+        firsts.setdefault(it.event, it)
+    credited = [a for a in articles if truth[a.url].version == "credited"]
+    assert credited
+    for a in credited:
+        assert a.credit_citing == names[firsts[truth[a.url].event].outlet], a.url
+        assert a.credit_reported_by == a.source.name
 
 
 @pytest.mark.django_db
-def test_homepage_lead_slots_count_towards_the_ranking(stored, newsweb, settings):
+def test_homepage_lead_slots_count_towards_the_ranking(client, stored, newsweb, settings):
+    """End to end on the news web, whose homepages mostly mark nothing (a hero, a slider, ``first_box``...):
+    the lead of every outlet is found as slot 1, and the story most outlets lead with ranks first on /top/."""
     settings.KHABAR_ALLOW_PRIVATE_ADDRESSES = True
     settings.KHABAR_HOST_MIN_GAP = 0.01
+    before = dict(Story.objects.values_list("pk", "score"))
     report = check_front_pages_if_due()
     assert report.checked == len(newsweb.outlets) and report.failed == 0
     assert check_front_pages_if_due() is None  # read again only after the interval
     leads = newsweb.leads()
-    led_urls = {u for urls in leads.values() for u in urls}
-    sightings = FrontPageLead.objects.select_related("article")
-    assert {s.article.url for s in sightings} == {canonical_url(u) for u in led_urls}
+    sources = dict(Source.objects.values_list("slug", "pk"))
+    sightings = list(FrontPageLead.objects.select_related("article"))
+    for slug, urls in leads.items():
+        slots = {s.slot: s.article.url for s in sightings if s.source_id == sources[slug]}
+        assert [slots.get(1), slots.get(2)] == [canonical_url(u) for u in urls], slug  # lead = slot 1 everywhere
+        assert set(slots) <= set(range(1, 7))
     led_stories = Story.objects.filter(articles__front_page_leads__isnull=False).distinct()
     assert led_stories and all(s.leading_count >= 1 for s in led_stories)
     assert all("در صدر" in s.why_ranked for s in led_stories)
+
+    leading = Counter(s.article.story_id for s in sightings if s.slot == 1)
+    most_led, times = leading.most_common(1)[0]
+    assert times >= 2 and list(leading.values()).count(times) == 1  # one story is led by most outlets
+    after = dict(Story.objects.values_list("pk", "score"))
+    assert all(after[pk] > before[pk] for pk in leading)  # prominence raised every led story
+    html = text(client.get("/top/"))
+    first = re.search(r'href="/story/(\d+)/"', html)
+    assert first and int(first.group(1)) == most_led
 
 
 @pytest.mark.django_db
@@ -140,11 +171,30 @@ def test_story_page_shows_full_coverage(client, stored):
     members = list(story.articles.select_related("source").order_by("published_at", "id"))
     for a in members:
         assert f"/news/{a.pk}/" in html and f"«{a.source.name}»" in html
-    assert "نخستین انتشار" in html and f"«{members[0].source.name}»" in html
+    assert "نخستین گزارش" in html and f"«{members[0].source.name}»" in html
     assert "روند انتشار" in html and "رسانه" + ZWNJ + "هایی که این خبر را منتشر کرده" + ZWNJ + "اند" in html
     if len({a.title for a in members}) > 1:
         assert "تیترهای رسانه" + ZWNJ + "ها" in html
     assert client.get("/story/999999/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_story_page_says_who_cited_whom_on_the_news_web(client, stored):
+    """The news web's copies credited «به گزارش X به نقل از Y»: Y is the outlet that published first."""
+    truth = stored
+    firsts = {}
+    for it in sorted(truth.values(), key=lambda it: it.published):
+        firsts.setdefault(it.event, it)
+    credited = [u for u, it in truth.items() if it.version == "credited"]
+    copy = Article.objects.select_related("source", "story").filter(url__in=credited).order_by("pk").first()
+    first = Article.objects.select_related("source").get(url=canonical_url(firsts[truth[copy.url].event].url))
+    assert copy.credit_citing == first.source.name and first.story_id == copy.story_id
+    html = text(client.get(copy.story.get_absolute_url()))
+    box = html[html.index('id="credits-title"') : html.index('id="timeline-title"')]
+    line = next(li for li in re.findall(r"<li>(.*?)</li>", box, re.S) if copy.get_absolute_url() in li)
+    assert line.index(f"«{copy.source.name}»") < line.index("به نقل از") < line.index(first.get_absolute_url())
+    article_html = text(client.get(copy.get_absolute_url()))
+    assert f'به نقل از <a class="outlet" href="/source/{first.source.slug}/">«{first.source.name}»</a>' in article_html
 
 
 @pytest.mark.django_db

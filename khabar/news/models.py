@@ -47,6 +47,10 @@ class Article(models.Model):
     )
     minhash = models.BinaryField(blank=True, default=b"", editable=False, help_text="Near-duplicate signature.")
     content_hash = models.CharField(max_length=64, db_index=True, blank=True)
+    # The credit chain the text states («به گزارش X از P به نقل از Y»: khabar.pipeline.attribution.article_credit).
+    credit_reported_by = models.CharField("به گزارش", max_length=200, blank=True, help_text="The reporting outlet.")
+    credit_citing = models.CharField("به نقل از", max_length=200, blank=True, help_text="The outlet it cites.")
+    credit_place = models.CharField("محل خبر", max_length=100, blank=True, help_text="The dateline's place.")
     hidden = models.BooleanField("پنهان", default=False, help_text="Taken down by an operator.")
     view_count = models.PositiveIntegerField(default=0)
 

@@ -50,6 +50,9 @@ def store_articles(
             published_at=record.published_at,
             category_id=categories.get(record.category_hint) or default_category_id or categories.get("other"),
             content_hash=record.content_hash,
+            credit_reported_by=record.credit_reported_by,
+            credit_citing=record.credit_citing,
+            credit_place=record.credit_place,
         )
         for url, record in unique.items()
         if url not in already

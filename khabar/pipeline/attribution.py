@@ -12,6 +12,10 @@ and aggregators often end one with a ``منبع: …`` line (kind "source").
 ``منبع:`` line). Names are returned as they are written in the text (only
 quotes, brackets and spaces around them are removed), so Arabic ``ي``/``ك``
 stay unless the caller normalized the text first.
+
+:func:`article_credit` is what an article stores: the outlet that reports it,
+the outlet it cites (``به نقل از …``, or an aggregator's ``منبع: …``) and the
+dateline's place, read from the lead and the body's first and last lines.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import Literal
 
 from .letters import ARABIC_TO_PERSIAN, ZWNJ
 
-__all__ = ["Attribution", "parse_attribution"]
+__all__ = ["Attribution", "Credit", "article_credit", "parse_attribution"]
 
 Kind = Literal["report", "quote", "source"]
 
@@ -211,3 +215,48 @@ def parse_attribution(text: str) -> Attribution | None:
             if name and len(name) <= _MAX_CREDIT:
                 return Attribution(reported_by=name, citing=[], phrase=line.strip(), kind="source")
     return None
+
+
+@dataclass(frozen=True)
+class Credit:
+    """The credit chain an article states: who reports it, whom it cites, from where."""
+
+    reported_by: str = ""
+    citing: str = ""  # the first outlet cited (``به نقل از``), or the source an aggregator names
+    place: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.reported_by or self.citing or self.place)
+
+
+CREDIT_HEAD = 3000  # characters of the body whose lines may open with the credit
+CREDIT_TAIL = 500  # ... and that may end with an aggregator's «منبع:» line
+MAX_NAME, MAX_NAME_WORDS = 200, 8
+MAX_PLACE, MAX_PLACE_WORDS = 100, 3
+# Words of a clause, never of an outlet's name or a place: «… فارس برات قنبری که صبح امروز …».
+_CLAUSE_WORDS = frozenset({"که", "است", "شد", "شده", "گفت", "کرد"})
+
+
+def _credit_part(text: str, max_words: int, max_chars: int) -> str:
+    """A name or place as stored: "" when it reads like a clause the parser took for one."""
+    words = text.translate(_FOLD).split()
+    if len(words) > max_words or _CLAUSE_WORDS.intersection(words):
+        return ""
+    return text[:max_chars]
+
+
+def article_credit(lead: str, body: str) -> Credit:
+    """The credit of an article, from its lead and its body (only the body's start and end are read)."""
+    body = body or ""
+    if len(body) > CREDIT_HEAD + CREDIT_TAIL:
+        body = body[:CREDIT_HEAD] + "\n" + body[-CREDIT_TAIL:]
+    found = parse_attribution(f"{lead or ''}\n{body}")
+    if found is None:
+        return Credit()
+    name = _credit_part(found.reported_by, MAX_NAME_WORDS, MAX_NAME)
+    if found.kind != "report":
+        return Credit(citing=name)  # «به نقل از X،» or «منبع: X»: the outlet cites X
+    citing = _credit_part(found.citing[0], MAX_NAME_WORDS, MAX_NAME) if found.citing else ""
+    if _ROLE_RE.match(name.translate(_FOLD) + " "):
+        name = ""  # «به گزارش خبرنگار ما،» / «به گزارش گروه سیاسی،»: the outlet's own staff, no outlet named
+    return Credit(name, citing, _credit_part(found.place, MAX_PLACE_WORDS, MAX_PLACE))

@@ -5,7 +5,8 @@ between without this module knowing about storage:
 
 1. ``fetch_feed``: fetch and parse a feed (conditional GET).
 2. ``build_records``: for the new items, fetch the article page when the feed
-   carries only a summary, extract the full text, normalize and sanitize.
+   carries only a summary, extract the full text, normalize and sanitize, read
+   the credit line (`attribution.article_credit`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from khabar.pipeline.attribution import article_credit
 from khabar.pipeline.extract import extract_article
 from khabar.pipeline.feeds import parse_feed
 from khabar.pipeline.fetch import Fetcher, is_html_type
@@ -179,6 +181,7 @@ async def build_record(
     published = item.published or (page.published if page else None) or now
     if published > now:
         published = now  # a date in the future is a clock or time-zone mistake of the outlet
+    credit = article_credit(lead, body_text)
     record = ArticleRecord(
         url=canonical_url(item.url),
         title=title[:500],
@@ -191,5 +194,8 @@ async def build_record(
         category_hint=category_from_words(item.categories),
         content_hash=content_hash(title, body_text),
         extraction_error=problem,
+        credit_reported_by=credit.reported_by,
+        credit_citing=credit.citing,
+        credit_place=credit.place,
     )
     return record, problem

@@ -128,6 +128,10 @@ class ArticleRecord:
     category_hint: str = ""  # a category slug, or "" to take the feed's
     content_hash: str = ""
     extraction_error: str | None = None  # page could not be fetched/extracted; feed text used
+    # The credit chain the text states (``attribution.article_credit``): «به گزارش X از P به نقل از Y».
+    credit_reported_by: str = ""
+    credit_citing: str = ""
+    credit_place: str = ""
 
 
 @dataclass

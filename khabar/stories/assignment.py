@@ -14,18 +14,28 @@ a batch runs in one transaction holding that row's lock, bumps its
 ``generation`` and stamps what it changed with it (``Story.revision``); a
 process that finds a newer generation first reads the stories changed since
 its own. After an error the in-memory index is dropped and rebuilt.
+
+The document frequencies the index learns survive a restart: they are saved with a
+batch every ``KHABAR_STORY_TERM_COUNTS_INTERVAL`` seconds and loaded when the index is
+built (``term_counts.py``).
+
+The catch-up (``assign_pending``) isolates an article that makes the assignment fail:
+a failing batch is split in halves until the failing article is alone, the others
+are assigned, and the failure is recorded (``StoryAssignmentFailure``, logged); after
+``KHABAR_STORY_MAX_FAILURES`` failures the article is left out of the catch-up.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from khabar.news.models import Article
@@ -38,8 +48,9 @@ from khabar.pipeline.stories.clustering import (
 )
 from khabar.pipeline.stories.near_duplicates import NearDuplicateIndex
 from khabar.sources.models import Source
-from khabar.stories.models import Story, StoryIndexState
+from khabar.stories.models import Story, StoryAssignmentFailure, StoryIndexState
 from khabar.stories.ranking import refresh_stories
+from khabar.stories.term_counts import LearningWeighter, load_counts, save_counts
 
 log = logging.getLogger("khabar.stories")
 REBUILD_AFTER_CHANGES = 5000  # more stories changed elsewhere than this: rebuild rather than catch up
@@ -62,6 +73,15 @@ class StoryBatch:
     duplicates: int = 0
     merges: list[tuple[int, int]] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)
+    failed: list[int] = field(default_factory=list)  # articles the catch-up could not assign (isolated)
+
+    def add(self, other: StoryBatch) -> None:
+        self.assigned += other.assigned
+        self.new_stories += other.new_stories
+        self.duplicates += other.duplicates
+        self.merges.extend(other.merges)
+        self.touched |= other.touched
+        self.failed.extend(other.failed)
 
 
 class StoryIndex:
@@ -72,14 +92,27 @@ class StoryIndex:
         self.clusterer: StoryClusterer | None = None
         self.generation = -1
         self.epoch = ""
+        self.counts_saved_at = float("-inf")  # the first batch saves, later ones at most every interval
 
     def reset(self) -> None:
         self.clusterer, self.generation, self.epoch = None, -1, ""
 
+    def save_counts_if_due(self) -> bool:
+        """Save the learned term counts, at most every ``KHABAR_STORY_TERM_COUNTS_INTERVAL`` seconds."""
+        if (
+            self.clusterer is None
+            or time.monotonic() - self.counts_saved_at < settings.KHABAR_STORY_TERM_COUNTS_INTERVAL
+        ):
+            return False
+        self.counts_saved_at = time.monotonic()
+        return save_counts(self.clusterer.weighter)
+
     # -- building and catching up -----------------------------------------------------
     def _new_clusterer(self) -> StoryClusterer:
         config = ClusteringConfig(window_hours=window().total_seconds() / 3600.0)
-        return StoryClusterer(config, new_story_id=_create_story)
+        weighter = LearningWeighter(top_terms=config.query_terms)
+        load_counts(weighter)
+        return StoryClusterer(config, weighter=weighter, new_story_id=_create_story)
 
     def sync(self, state: StoryIndexState) -> StoryClusterer:
         """The clusterer, up to date with ``state.generation`` (call under the state row's lock)."""
@@ -199,6 +232,7 @@ def assign_stories(article_ids: list[int]) -> StoryBatch:
                 )
                 assignments = [clusterer.add(_document(a)) for a in articles]
                 _persist(clusterer, articles, assignments, generation, batch)
+                INDEX.save_counts_if_due()
                 state.generation, state.updated_at = generation, timezone.now()
                 state.save(update_fields=["generation", "updated_at"])
             INDEX.generation = generation
@@ -237,22 +271,74 @@ def _persist(
     refresh_stories(batch.touched, revision=generation, centroids=centroids, weighter=clusterer.weighter)
 
 
+def max_failures() -> int:
+    return settings.KHABAR_STORY_MAX_FAILURES
+
+
 def pending_articles(now=None, settled: timedelta | None = None):
     """Articles of the window still without a story, stored at least ``settled`` ago (default: just now).
 
     A just-stored article is normally being assigned by the ``articles_stored`` receiver;
     one that stays without a story was missed (the receiver failed, or the process died).
+    An article the assignment failed on ``KHABAR_STORY_MAX_FAILURES`` times is left out.
     """
     now = now or timezone.now()
     return Article.objects.filter(
         story__isnull=True, published_at__gte=now - window(), fetched_at__lte=now - (settled or timedelta())
-    )
+    ).exclude(story_failure__failures__gte=max_failures())
 
 
 def assign_pending(now=None, settled: timedelta | None = None, limit: int = 500) -> StoryBatch:
-    """Catch up: put up to ``limit`` pending articles (oldest first) into stories."""
+    """Catch up: put up to ``limit`` pending articles (oldest first) into stories.
+
+    An article that makes the assignment fail cannot hold the others back: a failing batch
+    is split in halves until the failing article is alone; its failure is recorded.
+    """
     ids = list(pending_articles(now, settled).order_by("published_at", "id").values_list("pk", flat=True)[:limit])
-    return assign_stories(ids)
+    batch = StoryBatch()
+    _assign_isolating(ids, batch)
+    return batch
+
+
+def _assign_isolating(ids: list[int], total: StoryBatch) -> None:
+    if not ids:
+        return
+    try:
+        total.add(assign_stories(ids))
+    except Exception as error:
+        if len(ids) == 1:
+            _record_failure(ids[0], error)
+            total.failed.append(ids[0])
+            return
+        middle = len(ids) // 2
+        _assign_isolating(ids[:middle], total)
+        _assign_isolating(ids[middle:], total)
+
+
+def _record_failure(article_id: int, error: Exception) -> None:
+    message = f"{type(error).__name__}: {error}"[:2000]
+    now = timezone.now()
+    with transaction.atomic():
+        failure, created = StoryAssignmentFailure.objects.select_for_update().get_or_create(
+            article_id=article_id, defaults={"failures": 1, "last_error": message, "last_failed_at": now}
+        )
+        if not created:
+            StoryAssignmentFailure.objects.filter(pk=failure.pk).update(
+                failures=F("failures") + 1, last_error=message, last_failed_at=now
+            )
+            failure.refresh_from_db()
+    if failure.failures >= max_failures():
+        log.error(
+            "stories: article %d failed assignment %d times (%s); left out of the catch-up",
+            article_id,
+            failure.failures,
+            message,
+            exc_info=error,
+        )
+    else:
+        log.error(
+            "stories: article %d failed assignment (%d): %s", article_id, failure.failures, message, exc_info=error
+        )
 
 
 def on_articles_stored(sender, article_ids: list[int], **kwargs) -> None:

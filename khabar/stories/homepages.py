@@ -1,12 +1,16 @@
-"""Reading outlets' homepages on a slow schedule: which stored articles sit in their lead slots.
+"""Reading outlets' homepages on a slow schedule: which stored articles sit in their lead and top slots.
 
 Every ``KHABAR_FRONT_PAGE_INTERVAL`` seconds each active source with a
-homepage is read once; the links in its lead block
-(``khabar.pipeline.stories.front_pages``) that are stored articles of that
-source become ``FrontPageLead`` sightings: extended while the article stays
-there, a new sighting when it comes back later. The stories concerned are
+homepage is read once. Its prominent links, found on any real homepage without
+per-site rules (``khabar.pipeline.stories.front_pages.prominent_links``, helped
+by the source's recently stored article URLs), are mapped to that source's
+stored articles (``khabar.pipeline.stories.lead_slots``: relative, other-host
+and e-paper ``ShowNews(ID)`` links included) and become ``FrontPageLead``
+sightings with their slot (1 = the lead, then the top slots): extended while
+the article stays in that slot, a new sighting when it comes back later or
+moves. A page without a discernible lead gives none. The stories concerned are
 re-ranked (prominence: outlets leading with a story now, outlet-hours in lead
-slots).
+slots, the lead weighing more than the sixth slot).
 
 How it is started: the crawler's scheduler loop sends ``scheduler_tick``; the
 stories app's receiver (``periodic.py``) calls ``enqueue_front_pages_if_due()``,
@@ -28,14 +32,14 @@ from django.utils import timezone
 from django_tasks import task
 
 from khabar.news.models import Article
-from khabar.pipeline.collect import canonical_url
 from khabar.pipeline.fetch import is_html_type
-from khabar.pipeline.stories.front_pages import lead_links
+from khabar.pipeline.stories.lead_slots import StoredArticles, stored_lead_slots
 from khabar.sources.models import Source
 from khabar.stories.models import FrontPageCheck, FrontPageLead
 from khabar.stories.ranking import rerank
 
 log = logging.getLogger("khabar.stories")
+KNOWN_ARTICLES = 2000  # a source's most recent stored articles that its homepage's links are matched with
 
 
 def interval() -> timedelta:
@@ -46,7 +50,7 @@ def interval() -> timedelta:
 class FrontPageReport:
     checked: int = 0
     failed: int = 0
-    leads: int = 0  # lead links that are stored articles
+    leads: int = 0  # lead and top-slot links that are stored articles
     reranked: int = 0
     errors: dict[str, str] = field(default_factory=dict)  # homepage -> message
 
@@ -94,7 +98,7 @@ def check_front_pages(checks: list[FrontPageCheck], now=None) -> FrontPageReport
     if not checks:
         return report
     fetched = _fetch_homepages([c.source.homepage for c in checks])
-    seen: list[tuple[int, int]] = []  # (source, article)
+    seen: list[tuple[int, int, int]] = []  # (source, article, slot)
     for check, result in zip(checks, fetched):
         report.checked += 1
         check.last_checked_at = now
@@ -104,11 +108,10 @@ def check_front_pages(checks: list[FrontPageCheck], now=None) -> FrontPageReport
             report.errors[check.source.homepage] = result.error
             check.leads_found = 0
             continue
-        html = result.content.decode("utf-8", errors="replace")
-        urls = [canonical_url(u) for u in lead_links(html, result.final_url or check.source.homepage)]
-        found = dict(Article.objects.filter(source_id=check.source_id, url__in=urls).values_list("url", "pk"))
-        check.last_error, check.leads_found = "", len(found)
-        seen.extend((check.source_id, found[u]) for u in urls if u in found)
+        stored = _recent_articles(check.source_id, now)
+        slots = stored_lead_slots(result.content, result.final_url or check.source.homepage, StoredArticles(stored))
+        check.last_error, check.leads_found = "", len(slots)
+        seen.extend((check.source_id, stored[s.url], s.slot) for s in slots)
     FrontPageCheck.objects.bulk_update(checks, ["last_checked_at", "last_error", "leads_found"])
     report.leads = len(seen)
     touched = _record_sightings(seen, now)
@@ -116,26 +119,38 @@ def check_front_pages(checks: list[FrontPageCheck], now=None) -> FrontPageReport
     return report
 
 
-def _record_sightings(seen: list[tuple[int, int]], now) -> set[int]:
-    """Extend or start sightings; returns the stories whose prominence may have changed."""
+def _recent_articles(source_id: int, now) -> dict[str, int]:
+    """URL -> id of the source's most recently published stored articles (what its homepage may show)."""
+    since = now - timedelta(hours=settings.KHABAR_STORY_WINDOW_HOURS)
+    rows = (
+        Article.objects.filter(source_id=source_id, published_at__gte=since)
+        .order_by("-published_at", "-id")
+        .values_list("url", "pk")[:KNOWN_ARTICLES]
+    )
+    return dict(rows)
+
+
+def _record_sightings(seen: list[tuple[int, int, int]], now) -> set[int]:
+    """Extend or start sightings (one per source, article and slot); returns the stories whose prominence may
+    have changed."""
     continuous = now - interval() * 2.5
     with transaction.atomic():
         recent = {
-            (s, a): pk
-            for pk, s, a in FrontPageLead.objects.filter(last_seen_at__gte=continuous).values_list(
-                "pk", "source_id", "article_id"
+            (s, a, slot): pk
+            for pk, s, a, slot in FrontPageLead.objects.filter(last_seen_at__gte=continuous).values_list(
+                "pk", "source_id", "article_id", "slot"
             )
         }
         extend = [recent[key] for key in seen if key in recent]
         FrontPageLead.objects.filter(pk__in=extend).update(last_seen_at=now)
         FrontPageLead.objects.bulk_create(
             [
-                FrontPageLead(source_id=s, article_id=a, first_seen_at=now, last_seen_at=now)
-                for s, a in dict.fromkeys(seen)
-                if (s, a) not in recent
+                FrontPageLead(source_id=s, article_id=a, slot=slot, first_seen_at=now, last_seen_at=now)
+                for s, a, slot in dict.fromkeys(seen)
+                if (s, a, slot) not in recent
             ]
         )
-    articles = {a for _, a in seen} | {a for _, a in recent}
+    articles = {a for _, a, _ in seen} | {a for _, a, _ in recent}
     return set(Article.objects.filter(pk__in=articles, story__isnull=False).values_list("story_id", flat=True))
 
 

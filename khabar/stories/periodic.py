@@ -5,7 +5,8 @@ Each tick (every few seconds) the receiver queues, as tasks for the workers:
 - a round of homepage reading when one is due (``homepages.enqueue_front_pages_if_due``);
 - the story catch-up, at most every ``KHABAR_STORY_CATCH_UP_INTERVAL`` seconds and only
   when some article of the window has stayed without a story that long (one indexed
-  query): ``assignment.assign_pending`` puts them into stories, a bounded batch a time.
+  query): ``assignment.assign_pending`` puts them into stories, a bounded batch a time; an
+  article that makes the assignment fail is isolated, and left out after a few failures.
 
 Both checks are cheap when there is nothing to do; the work itself never runs on the
 scheduler thread.
@@ -35,9 +36,14 @@ def catch_up_interval() -> timedelta:
 @task()
 def catch_up_stories_task() -> dict:
     batch = assign_pending(settled=catch_up_interval())
-    if batch.assigned:
-        log.warning("stories catch-up: %d article(s) had no story; %d new stories", batch.assigned, batch.new_stories)
-    return {"assigned": batch.assigned, "new_stories": batch.new_stories}
+    if batch.assigned or batch.failed:
+        log.warning(
+            "stories catch-up: %d article(s) had no story; %d new stories; %d failed (isolated, logged)",
+            batch.assigned,
+            batch.new_stories,
+            len(batch.failed),
+        )
+    return {"assigned": batch.assigned, "new_stories": batch.new_stories, "failed": len(batch.failed)}
 
 
 class Throttle:

@@ -60,10 +60,10 @@ def refresh_stories(
     for row in rows:
         members[row["story_id"]].append(row)
     sightings: dict[int, list[LeadSighting]] = defaultdict(list)
-    for story_id, source_id, first, last in FrontPageLead.objects.filter(article__story_id__in=ids).values_list(
-        "article__story_id", "source_id", "first_seen_at", "last_seen_at"
+    for story_id, source_id, first, last, slot in FrontPageLead.objects.filter(article__story_id__in=ids).values_list(
+        "article__story_id", "source_id", "first_seen_at", "last_seen_at", "slot"
     ):
-        sightings[story_id].append(LeadSighting(str(source_id), first.timestamp(), last.timestamp()))
+        sightings[story_id].append(LeadSighting(str(source_id), first.timestamp(), last.timestamp(), slot))
     stories = Story.objects.in_bulk(ids)
     changed = []
     for sid in ids:

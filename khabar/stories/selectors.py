@@ -12,7 +12,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from khabar.news.credits import ArticleCredit, NamedOutlet, article_credits
 from khabar.news.models import Article
+from khabar.pipeline.outlet_names import name_keys
 from khabar.pipeline.stories.summary import Member, headline_groups
 from khabar.stories.models import Story
 
@@ -81,6 +83,15 @@ class OutletCoverage:
 
 
 @dataclass
+class Citation:
+    """Outlets of the story that took their text from one outlet («… به نقل از …»)."""
+
+    cited: NamedOutlet
+    article: Article | None  # the cited outlet's first article in the story, when it has one
+    citing: list[Article] = field(default_factory=list)  # one article per citing outlet, oldest first
+
+
+@dataclass
 class StoryCoverage:
     """Everything the story page shows."""
 
@@ -91,6 +102,28 @@ class StoryCoverage:
     outlets: list[OutletCoverage] = field(default_factory=list)
     headlines: list[dict] = field(default_factory=list)  # {"title", "articles"}
     duplicates: int = 0  # articles that are near-copies of another one
+    first_credit: ArticleCredit | None = None  # whom the first report cites, if anyone
+    citations: list[Citation] = field(default_factory=list)  # who cited whom
+
+
+def credit_chain(articles: list[Article]) -> tuple[ArticleCredit | None, list[Citation]]:
+    """Whom the first article cites, and who cited whom (grouped by the cited outlet, first citation first)."""
+    credits = article_credits(articles)
+    first_of: dict[int, Article] = {}
+    for a in articles:
+        first_of.setdefault(a.source_id, a)
+    citations: dict[object, Citation] = {}
+    for a in articles:
+        cited = credits[a.pk].source_of_text if a.pk in credits else None
+        if cited is None:
+            continue
+        keys = name_keys(cited.name)
+        key = ("source", cited.source.pk) if cited.source else ("name", keys[0] if keys else cited.name)
+        article = first_of.get(cited.source.pk) if cited.source else None
+        citation = citations.setdefault(key, Citation(cited, article))
+        if all(c.source_id != a.source_id for c in citation.citing):
+            citation.citing.append(a)
+    return credits.get(articles[0].pk) if articles else None, list(citations.values())
 
 
 def story_coverage(story: Story, limit: int = 300) -> StoryCoverage | None:
@@ -113,6 +146,7 @@ def story_coverage(story: Story, limit: int = 300) -> StoryCoverage | None:
             outlets[a.source_id] = OutletCoverage(a.source.name, a.source.slug, a)
     groups = headline_groups([Member(a.pk, a.title, published=a.published_at.timestamp()) for a in articles])
     headlines = [{"title": g.title, "articles": [by_pk[i] for i in g.member_ids]} for g in groups]
+    first_credit, citations = credit_chain(articles)
     return StoryCoverage(
         story,
         articles,
@@ -121,6 +155,8 @@ def story_coverage(story: Story, limit: int = 300) -> StoryCoverage | None:
         list(outlets.values()),
         headlines,
         sum(a.duplicate_of_id is not None for a in articles),
+        first_credit,
+        citations,
     )
 
 

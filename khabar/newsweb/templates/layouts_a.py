@@ -34,7 +34,13 @@ class Layout:
     def listing(self, ctx: PageContext) -> str:
         title = ctx.spec.name + (f" - {ctx.cat_label}" if ctx.section else f" | {ctx.spec.tagline}")
         h = head(ctx, title, ctx.spec.tagline)
-        return page(ctx, h, self.chrome(ctx, lead_section(ctx) + self.listing_main(ctx)), f"{ctx.spec.css}-home")
+        lead = self.lead_block(ctx) if ctx.lead else ""
+        return page(ctx, h, self.chrome(ctx, lead + self.listing_main(ctx)), f"{ctx.spec.css}-home")
+
+    def lead_block(self, ctx: PageContext) -> str:
+        """The homepage's lead slots (``ctx.lead``, most prominent first). By default explicitly marked
+        (``data-slot="lead"``); most layouts override it with what real homepages do instead."""
+        return lead_section(ctx)
 
     def simple(self, ctx: PageContext, title: str, text: str) -> str:
         main = f'<div class="{ctx.spec.css}-static"><h1>{esc(title)}</h1><p>{esc(text)}</p></div>'
@@ -108,6 +114,17 @@ class DivSoup(Layout):
         )
         return f'<div class="{c}-news-list"><div class="{c}-box-title">{esc(ctx.cat_label or "تازه‌ترین اخبار")}</div>{rows}</div>'
 
+    def lead_block(self, ctx: PageContext) -> str:
+        """Iranian news CMS style: ``first_box`` blocks of a ``first_level_container``, image and h2."""
+        c = ctx.spec.css
+        boxes = "".join(
+            f'<div class="first_box col-lg-{18 if n == 0 else 6}"><a href="{esc(lk.href)}"><img src="{esc(lk.image)}" '
+            f'alt="{esc(lk.title)}"></a><h2 class="first-title-inner"><a href="{esc(lk.href)}">{esc(lk.title)}</a></h2>'
+            f'<div class="{c}-first-lead">{esc(lk.lead)}</div></div>'
+            for n, lk in enumerate(ctx.lead)
+        )
+        return f'<div class="first_level_container">{boxes}</div>\n'
+
 
 class Html5(Layout):
     """Semantic HTML5: header/nav/main/article/aside/footer."""
@@ -153,6 +170,20 @@ class Html5(Layout):
             for lk in ctx.items
         )
         return f'<section class="latest"><h1>{esc(ctx.cat_label or "آخرین خبرها")}</h1>{cards}</section>'
+
+    def lead_block(self, ctx: PageContext) -> str:
+        """A hero block: the lead's h1 over a picture, the next slots beside it with h2 headlines."""
+        main, *side = ctx.lead
+        items = "".join(
+            f'<article class="hero-side-item"><a href="{esc(lk.href)}"><img src="{esc(lk.image)}" alt=""></a>'
+            f'<h2><a href="{esc(lk.href)}">{esc(lk.title)}</a></h2></article>'
+            for lk in side
+        )
+        return (
+            f'<section class="hero"><article class="hero-main"><a href="{esc(main.href)}"><img src="{esc(main.image)}" '
+            f'alt="{esc(main.title)}"></a><h1 class="hero-title"><a href="{esc(main.href)}">{esc(main.title)}</a></h1>'
+            f'<p class="hero-summary">{esc(main.lead)}</p></article><div class="hero-side">{items}</div></section>\n'
+        )
 
 
 class TableLayout(Layout):

@@ -88,6 +88,16 @@ class Magazine(Layout):
         )
         return f'<h2 class="page-heading">{esc(ctx.cat_label or "برگزیده‌ها")}</h2><div class="grid">{cards}</div>'
 
+    def lead_block(self, ctx: PageContext) -> str:
+        """A slider whose slides show their picture as a CSS background, headline in the caption."""
+        slides = "".join(
+            f'<div class="swiper-slide"><a class="slide-link" href="{esc(lk.href)}"><div class="slide-bg" '
+            f'style="background-image: url(\'{esc(lk.image)}\')"></div></a><div class="slide-caption">'
+            f'<h2><a href="{esc(lk.href)}">{esc(lk.title)}</a></h2></div></div>'
+            for lk in ctx.lead
+        )
+        return f'<div class="main-slider swiper"><div class="swiper-wrapper">{slides}</div></div>\n'
+
 
 _TEAMS = ("استقلال", "پرسپولیس", "سپاهان", "تراکتور", "گل‌گهر", "فولاد", "ملوان", "آلومینیوم", "چادرملو", "ذوب‌آهن")
 
@@ -150,6 +160,16 @@ class SportsPortal(Layout):
             for lk in ctx.items
         )
         return f'<div class="news-list-box"><h2>{esc(ctx.cat_label or "اخبار ورزشی")}</h2><ul class="news-list">{rows}</ul></div>'
+
+    def lead_block(self, ctx: PageContext) -> str:
+        """No telling class names: the lead is a big picture with an h2 headline, the next slots smaller."""
+        boxes = "".join(
+            f'<div class="box-{n}"><div class="pic"><a href="{esc(lk.href)}"><img src="{esc(lk.image)}" '
+            f'width="{640 if n == 0 else 300}" height="{360 if n == 0 else 170}" alt=""></a></div>'
+            f'<{"h2" if n == 0 else "h3"}><a href="{esc(lk.href)}">{esc(lk.title)}</a></{"h2" if n == 0 else "h3"}></div>'
+            for n, lk in enumerate(ctx.lead)
+        )
+        return f'<div class="row-boxes">{boxes}</div>\n'
 
 
 class AspNet(Layout):
@@ -221,3 +241,14 @@ class AspNet(Layout):
         )
         title = esc(ctx.cat_label or "آخرین مطالب")
         return f'<span class="BoxTitle">{title}</span><table id="{p}gvNews" class="GridView" cellspacing="0" rules="all" border="1">{rows}</table>'
+
+    def lead_block(self, ctx: PageContext) -> str:
+        """A WebForms panel of top news (``pnlTopNews``): picture, title link and lead per row."""
+        p = "ctl00_ContentPlaceHolder1_"
+        rows = "".join(
+            f'<tr><td class="TopNewsImage"><a id="{p}rptTop_ctl{i:02d}_lnkImage" href="{esc(lk.href)}">'
+            f'<img src="{esc(lk.image)}" width="400" height="250" alt=""></a></td><td><a id="{p}rptTop_ctl{i:02d}_lnkTitle" '
+            f'class="TopTitle" href="{esc(lk.href)}">{esc(lk.title)}</a><br><span class="TopLead">{esc(lk.lead)}</span></td></tr>'
+            for i, lk in enumerate(ctx.lead)
+        )
+        return f'<div id="{p}pnlTopNews" class="TopNewsPanel"><table class="TopNewsTable">{rows}</table></div>\n'

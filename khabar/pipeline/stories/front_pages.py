@@ -21,7 +21,9 @@ A page with fewer than three article links, or whose best item is a plain link,
 has no discernible lead: the result is empty rather than noise.
 
 :func:`lead_links` is the older reader of explicit markers only (``data-slot``
-and a few class names), which the homepage job of the crawler uses today.
+and a few class names), kept as the baseline of ``bench/homepages/evaluate.py``;
+the crawler's homepage job uses :func:`prominent_links` through
+:mod:`khabar.pipeline.stories.lead_slots`.
 """
 
 from __future__ import annotations

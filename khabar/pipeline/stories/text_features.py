@@ -185,6 +185,15 @@ class TermWeighter:
         for t in tids:
             df[t] = df.get(t, 0) + 1
 
+    # -- the learned counts, for the caller to keep across restarts ---------------------
+    def export_counts(self) -> tuple[int, dict[int, int]]:
+        """(documents observed, term id -> document frequency) learned from the stream (a copy)."""
+        return self.docs, dict(self.df)
+
+    def import_counts(self, docs: int, df: dict[int, int]) -> None:
+        """Take over counts learned before (by :meth:`export_counts`, in this or another process)."""
+        self.docs, self.df = int(docs), {int(t): int(c) for t, c in df.items()}
+
     def features(self, title: str, lead: str, body: str, learn: bool = True) -> ArticleFeatures:
         parts = split_text(title, lead, body)
         counts: dict[str, float] = {}

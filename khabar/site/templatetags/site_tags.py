@@ -1,10 +1,12 @@
-"""Tags and filters of the site's templates: cacheable CSRF fields, reader-safe body HTML, feed health, the sidebar."""
+"""Tags and filters of the site's templates: cacheable CSRF fields, reader-safe body HTML, feed health, the sidebar,
+the credit line."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from khabar.news.credits import article_credits
 from khabar.pipeline.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize_html
 from khabar.site import selectors
 from khabar.site.middleware import CSRF_PLACEHOLDER
@@ -61,3 +63,9 @@ def feed_status(value: str) -> str:
 def sidebar_boxes() -> dict:
     """The «پربازدیدها» and «پربحث‌ترین‌ها» boxes of every page's sidebar (cached for a minute)."""
     return selectors.sidebar()
+
+
+@register.inclusion_tag("site/includes/credit_line.html")
+def credit_line(article) -> dict:
+    """«به گزارش … به نقل از …» of an article, its outlets linked to their pages here when we crawl them."""
+    return {"credit": article_credits([article]).get(article.pk)}
