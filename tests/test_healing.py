@@ -219,3 +219,19 @@ def test_failure_classes():
     assert failure_class("http", 0, host_unreachable=False) == "server"  # host paused after a Retry-After
     assert failure_class("antibot", 403, host_unreachable=False) == "refused"
     assert failure_class("internal", None, host_unreachable=True) == "internal"
+
+
+@pytest.mark.django_db
+def test_a_paused_feed_that_works_again_is_resumed_by_rediscovery(web, crawl):
+    register_newsweb(web)
+    source = Source.objects.get(slug="danesh-no")
+    long_ago = timezone.now() - timedelta(days=5)
+    Feed.objects.filter(source=source).update(
+        paused_at=long_ago, failing_since=long_ago, error_streak=9, failure_class="server"
+    )
+    Source.objects.filter(pk=source.pk).update(discovered_at=long_ago)
+    assert source.pk in claim_due_discoveries()
+    notes = rediscover_sources([source.pk])[source.pk]
+    assert all("works again" in note for note in notes)
+    assert not Feed.objects.filter(source=source, paused_at__isnull=False).exists()
+    assert not UrlChange.objects.exists()  # nothing moved

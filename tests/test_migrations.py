@@ -12,6 +12,11 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
 BEFORE_MOVE = [("news", "0004_stories"), ("sources", "0002_crawler_politeness_health"), ("stories", None)]
+AFTER_MOVE = [
+    ("news", "0005_category_and_stories_moved"),
+    ("sources", "0003_category"),
+    ("stories", "0001_move_from_news"),
+]
 CONTENT_TYPES = ("contenttypes", "0002_remove_content_type_name")
 WHEN = datetime(2026, 1, 5, 9, 30, tzinfo=dt_timezone.utc)
 
@@ -93,11 +98,12 @@ def test_moving_category_and_story_models_keeps_every_row(back_to_latest):
     ids = _fill_before_move(executor.loader.project_state([t for t in BEFORE_MOVE if t[1]] + [CONTENT_TYPES]).apps)
 
     with CaptureQueriesContext(connection) as queries:
-        _latest()
+        _migrate(AFTER_MOVE)
     schema_changes = [
         q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("CREATE", "DROP", "ALTER", "DELETE"))
     ]
     assert schema_changes == []  # state-only: no table is created, dropped, rebuilt or emptied
+    _latest()  # and the later migrations keep the rows too
 
     from django.contrib.contenttypes.models import ContentType
 
@@ -108,6 +114,7 @@ def test_moving_category_and_story_models_keeps_every_row(back_to_latest):
     category = Category.objects.get(pk=ids["category"])
     assert (category.slug, category.name, category.order) == ("moved-cat", "دستهٔ منتقل‌شده", 42)
     assert Feed.objects.get(pk=ids["feed"]).category == category
+    assert Feed.objects.get(pk=ids["feed"]).kind == "rss"  # sources 0004: every feed there was a feed
     story = Story.objects.get(pk=ids["story"])
     assert (story.title, story.category, story.score, story.revision) == ("رویداد منتقل‌شده", category, 7.5, 9)
     assert (story.article_count, story.leading_count, story.lead_hours) == (2, 1, 0.5)

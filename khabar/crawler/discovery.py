@@ -7,9 +7,10 @@
 * Rediscovery, run by the task workers (``discover_sources_task``), heals outlets
   (``healing.heal_source``). The scheduler queues it (``schedule.enqueue_due_discoveries``) for an
   outlet whose feed went wrong or moved host (``Source.discovery_requested_at``; at most
-  every ``REQUESTED_GAP``), and once a day (``PERIODIC_GAP``) for an outlet with nothing
-  crawlable or with a paused feed: a paused outlet is retried from its homepage, not only
-  at its old addresses. An outlet of a catalogue with no feed listed is discovered at once.
+  every ``REQUESTED_GAP``), and once a day (``PERIODIC_GAP``) for an outlet with no feed at all
+  or with a paused feed: a paused outlet is retried from its homepage, not only at its old
+  addresses. An outlet of a catalogue with no feed listed is discovered at once. Feeds an
+  operator turned off are left alone (turn the Source off to stop an outlet).
 
 Every request goes through the crawler's fetcher (``egress.py``): robots.txt and politeness.
 """
@@ -49,11 +50,11 @@ def discover_outlet(url: str) -> DiscoveryReport:
 def due_discoveries(now=None):
     """Active outlets with a homepage whose (re)discovery is due."""
     now = now or timezone.now()
-    crawlable = Exists(Feed.objects.crawlable().filter(source=OuterRef("pk")))
+    any_feed = Exists(Feed.objects.filter(source=OuterRef("pk")))
     paused = Exists(Feed.objects.filter(source=OuterRef("pk"), active=True, paused_at__isnull=False))
     never = Q(discovered_at__isnull=True)
     requested = Q(discovery_requested_at__isnull=False) & (never | Q(discovered_at__lte=now - REQUESTED_GAP))
-    periodic = (never | Q(discovered_at__lte=now - PERIODIC_GAP)) & (~Q(crawlable) | Q(paused))
+    periodic = (never | Q(discovered_at__lte=now - PERIODIC_GAP)) & (~Q(any_feed) | Q(paused))
     return Source.objects.filter(active=True).exclude(homepage="").filter(requested | periodic).order_by("pk")
 
 

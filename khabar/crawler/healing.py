@@ -8,8 +8,9 @@
   rediscovery (``crawler/discovery.py``) hands its report to ``heal_source``: a homepage
   that moved permanently is followed; each wrong or paused feed is replaced by a working
   feed (or news sitemap, or listing page) not crawled yet, the closest first (same kind,
-  same category, shared address words); an outlet left with nothing crawlable gets what
-  the discovery planned.
+  same category, shared address words); a paused feed found working again is resumed; an
+  outlet left with nothing crawlable (and no feed turned off by an operator) gets what the
+  discovery planned.
 
 Every change is a ``UrlChange`` row (old, new, why, when): `khabar sources status` lists
 them, and the console can.
@@ -149,7 +150,13 @@ def heal_source(source: Source, report: DiscoveryReport, now=None) -> list[str]:
     registered = set(Feed.objects.filter(url__in=[e.url for e in report.plan]).values_list("url", flat=True))
     pool = [entry for entry in report.plan if entry.url not in registered]
     categories = {c.slug: c for c in Category.objects.all()}
-    for feed in broken_feeds(source).select_related("category"):
+    working = {entry.url for entry in report.plan}
+    for feed in broken_feeds(source).filter(paused_at__isnull=False, url__in=working):
+        feed.resume(now)  # paused, but it works again: the discovery has just read it
+        feed.next_check_reason = "resumed: rediscovery found it working"
+        feed.save()
+        notes.append(f"{feed.url} works again: resumed")
+    for feed in broken_feeds(source).exclude(url__in=working).select_related("category"):
         if not pool:
             notes.append(f"no working replacement for {feed.url}")
             continue
@@ -157,7 +164,8 @@ def heal_source(source: Source, report: DiscoveryReport, now=None) -> list[str]:
         if _replace(feed, best, categories, now):
             pool.remove(best)
             notes.append(f"{feed.url} replaced by {best.url}")
-    if pool and not Feed.objects.crawlable().filter(source=source).exists():
+    turned_off = Feed.objects.filter(source=source, active=False).exists()  # an operator's choice is kept
+    if pool and not turned_off and not Feed.objects.crawlable().filter(source=source).exists():
         for entry in pool:
             Feed.objects.get_or_create(
                 url=entry.url,

@@ -118,17 +118,10 @@ async def fetch_feed(fetcher: Fetcher, feed: FeedRequest) -> FeedRefresh:
     fetched = await fetcher.fetch(
         feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT, accept_type=may_be_feed_type
     )
-    refresh.fetch = fetched
-    if fetched.not_modified:
-        refresh.not_modified = True  # nothing changed: no parsing, no pages
-        return refresh
-    if fetched.error:
-        refresh.error, refresh.error_kind = fetched.error, fetched.error_kind
+    if not _answered(refresh, fetched):
         if fetched.error_kind == "content_type":
             refresh.error = f"not a feed: {fetched.error}"
         return refresh
-    refresh.etag = fetched.headers.get("etag", "")
-    refresh.last_modified = fetched.headers.get("last-modified", "")
     refresh.parsed = await asyncio.to_thread(
         parse_feed, fetched.content, fetched.final_url or feed.url, fetched.headers
     )
