@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urljoin
 
 import pytest
 from rich.console import Console
@@ -76,7 +77,7 @@ def test_a_homepage_without_feeds_gives_its_listing_pages_and_why(web, allow_pri
     assert not any(f.works for f in report.of_kind("rss"))  # the usual paths were tried, and failed
     assert {f.how for f in report.of_kind("rss")} == {"usual path"}
     plan = {p.url: p for p in report.plan}
-    assert set(p.kind for p in report.plan) == {"listing"}
+    assert {p.kind for p in report.plan} == {"listing"}
     assert ava.homepage in plan and "no feed, no news sitemap" in plan[ava.homepage].reason
     sections = [p for p in report.plan if p.url != ava.homepage]
     assert sections and all(p.category for p in sections)  # named by their menu labels (سیاسی…)
@@ -267,3 +268,20 @@ def test_sources_add_of_a_homepage_alone_is_enough_to_crawl_it(web, tmp_path):
     with sqlite3.connect(tmp_path / "khabar.sqlite3") as db:
         stored = {url for (url,) in db.execute("SELECT url FROM news_article")}
     assert stored == set(truth(web, "peyk-iran"))
+
+
+def test_the_feeds_real_homepages_advertise_are_found(fixtures_dir):
+    """On the saved homepages of real Persian outlets: every annotated advertised feed (comment feeds aside)."""
+    import json
+
+    from khabar.pipeline.discovery import feed_links
+    from khabar.pipeline.listing_page import parse_listing, site_host
+
+    pages = json.loads((fixtures_dir / "homepages" / "expected.json").read_text(encoding="utf-8"))
+    assert any(page["feeds_advertised"] for page in pages)
+    for page in pages:
+        base = page["page_base_url"]
+        found = feed_links(parse_listing((fixtures_dir / "homepages" / page["file"]).read_bytes(), base))
+        expected = {urljoin(base, url) for url in page["feeds_advertised"] if "comment" not in url}
+        assert expected <= set(found), page["domain"]
+        assert all(site_host(url) == site_host(base) and "comment" not in url for url in found), page["domain"]

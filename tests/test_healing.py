@@ -106,7 +106,7 @@ def test_a_feed_gone_wrong_is_replaced_by_rediscovery_and_recorded(web, crawl, s
 
     # The catalogue still lists the old addresses: loading it again does not bring them back.
     outlets = [OutletSpec(slug=slug, name="x", homepage=outlet(web, slug).homepage, feeds=[FeedSpec(u) for u in old])]
-    assert register_outlets(outlets).feeds == 0 and set(f.url for f in feeds_of(slug)) == set(healed)
+    assert register_outlets(outlets).feeds == 0 and {f.url for f in feeds_of(slug)} == set(healed)
 
 
 @pytest.mark.django_db

@@ -197,7 +197,8 @@ def _sitemap_found(found: Found, sitemap: Sitemap) -> Found:
 
 
 def feed_links(page: ListingPage) -> list[str]:
-    """Feeds a page advertises: ``<link rel="alternate">`` with a feed type, then same-site links named like feeds."""
+    """Feeds a page advertises: ``<link rel="alternate">`` with a feed type, then same-site links named like
+    feeds. Comment feeds (WordPress ``?feed=comments-rss2``, ``/comments/feed``) are no news."""
     urls: list[str] = []
     if page.root is not None:
         for element in page.root.iter("link"):
@@ -214,7 +215,7 @@ def feed_links(page: ListingPage) -> list[str]:
         last = path.rsplit("/", 1)[-1]
         if any(word in _FEED_WORDS for word in path.split("/")) or last.endswith((".rss", ".atom", ".rdf")):
             urls.append(link.url)
-    return urls[:MAX_ADVERTISED]
+    return [url for url in urls if "comment" not in url.lower()][:MAX_ADVERTISED]
 
 
 def _site_name(page: ListingPage) -> str:
