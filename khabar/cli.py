@@ -215,6 +215,7 @@ def cmd_sources(args) -> int:
             print(f"khabar sources {args.sources_command}: not an http(s) URL: {args.url!r}", file=sys.stderr)
             return 2
         console = _console()
+        console.print(f"Reading {args.url}, its feeds and sitemaps (politely: this may take up to a minute)…")
         report = discover_outlet(args.url)
         print_discovery(report, console, stored=args.sources_command == "add")
         if args.sources_command == "discover":

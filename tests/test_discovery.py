@@ -285,3 +285,34 @@ def test_the_feeds_real_homepages_advertise_are_found(fixtures_dir):
         expected = {urljoin(base, url) for url in page["feeds_advertised"] if "comment" not in url}
         assert expected <= set(found), page["domain"]
         assert all(site_host(url) == site_host(base) and "comment" not in url for url in found), page["domain"]
+
+
+def test_section_candidates_of_real_homepages_are_sections(fixtures_dir):
+    """Menu links tried as section pages: never about/contact/search pages or the site in another language."""
+    import asyncio
+    import json
+
+    from khabar.pipeline.discovery import find_sections
+    from khabar.pipeline.listing_links import find_article_links
+    from khabar.pipeline.listing_page import parse_listing
+    from khabar.pipeline.records import FetchResult
+
+    class Offline:  # records what would be fetched
+        def __init__(self):
+            self.urls = []
+
+        async def fetch(self, url, **options):
+            self.urls.append(url)
+            return FetchResult(url=url, error="offline", error_kind="connect")
+
+    tried = {}
+    for page in json.loads((fixtures_dir / "homepages" / "expected.json").read_text(encoding="utf-8")):
+        listing = parse_listing((fixtures_dir / "homepages" / page["file"]).read_bytes(), page["page_base_url"])
+        fetcher = Offline()
+        sections = asyncio.run(find_sections(fetcher, listing, find_article_links(listing).urls, ""))
+        assert not any(found.works for found in sections)  # nothing fetched: nothing verified
+        tried[page["domain"]] = fetcher.urls
+    assert tried["hamshahrionline.ir"] and all("/service/" in url for url in tried["hamshahrionline.ir"])
+    assert "http://akharinkhabar.ir/politics" in tried["akharinkhabar.ir"]
+    for url in (u for urls in tried.values() for u in urls):
+        assert not any(word in url.lower() for word in ("/about", "/contact", "/en", "/ar", "/search", "/page/"))

@@ -31,7 +31,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from khabar.pipeline.collect import (
     FEED_ACCEPT,
@@ -50,7 +50,7 @@ from khabar.pipeline.listing_links import find_article_links
 from khabar.pipeline.listing_page import ListingPage, parse_listing, resolve_href, site_host
 from khabar.pipeline.page_metadata import meta_values
 from khabar.pipeline.sitemaps import Sitemap, newest_children, parse_sitemap, read_sitemap
-from khabar.pipeline.url_shapes import words_of
+from khabar.pipeline.url_shapes import NON_ARTICLE_WORDS, WORD_SPLIT_RE, words_of
 
 __all__ = ["CANDIDATE_FEED_PATHS", "DiscoveryReport", "Found", "PlannedCrawl", "discover_site", "plan_crawl"]
 
@@ -81,6 +81,19 @@ MAX_SECTIONS = 6  # section pages fetched at most
 MIN_SECTION_LINKS = 3  # article links a section page must list
 SMALL_INDEX = 50  # a sitemap index this small is crawled itself (its news children may be renamed daily)
 SAMPLES = 3
+_SECTION_WORDS = {
+    "category",
+    "categories",
+    "cat",
+    "cats",
+    "section",
+    "sections",
+    "service",
+    "services",
+    "topic",
+    "topics",
+}
+_NOT_SECTION_WORDS = (NON_ARTICLE_WORDS - _SECTION_WORDS) | {"links", "newsletter", "navigation", "live", "rss_page"}
 
 
 @dataclass
@@ -239,6 +252,17 @@ def _dedupe_feeds(feeds: list[Found]) -> None:
             seen.setdefault(key, found.url)
 
 
+def _not_a_section(url: str) -> bool:
+    """An about, contact, search, tag… page (``NON_ARTICLE_WORDS`` but the words of sections), or the
+    site in another language (``/en``, ``/ar``: a Persian aggregator wants the Persian sections)."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.lower().split("/") if s]
+    if segments and len(segments[0]) == 2 and segments[0].isalpha() and segments[0] != "fa":
+        return True
+    words = {w for s in segments for w in WORD_SPLIT_RE.split(s)} | {k.lower() for k in parse_qs(parts.query)}
+    return bool(words & _NOT_SECTION_WORDS)
+
+
 async def find_sections(fetcher: Fetcher, page: ListingPage, article_urls: list[str], site_name: str) -> list[Found]:
     """Section pages: same-site menu links (short labels) whose pages list articles."""
     taken = set(article_urls)
@@ -250,6 +274,8 @@ async def find_sections(fetcher: Fetcher, page: ListingPage, article_urls: list[
             continue
         words = words_of(link.text)
         if not 1 <= len(words) <= 4 or parts.path.count("/") > 3 or "." in parts.path.rsplit("/", 1)[-1]:
+            continue
+        if _not_a_section(link.url):
             continue
         if link.url not in (url for url, _ in candidates):
             candidates.append((link.url, link.text))
