@@ -187,19 +187,49 @@ def cmd_crawl(args) -> int:
     return 0
 
 
-def cmd_sources(args) -> int:
-    setup_django()
-    ensure_database()
-    from khabar.crawler.reports import print_sources
-    from khabar.sources.catalog import add_feed, load_catalog, register_outlets
+def _add_without_discovery(args) -> int:
+    from khabar.sources.catalog import add_feed
 
-    if args.sources_command == "add":
+    try:
+        feed = add_feed(args.url, name=args.name, category=args.category)
+    except ValueError as exc:
+        print(f"khabar sources add: {exc}", file=sys.stderr)
+        return 2
+    print(f"Feed {feed.url} of «{feed.source.name}» is registered as it is; it will be crawled at the next check.")
+    return 0
+
+
+def cmd_sources(args) -> int:
+    setup_django(LOOPBACK_SETTINGS if getattr(args, "allow_private", False) else SETTINGS)
+    ensure_database()
+    from khabar.crawler.reports import print_discovery, print_sources
+    from khabar.sources.catalog import load_catalog, register_discovered, register_outlets
+
+    if args.sources_command in ("add", "discover"):
+        if args.sources_command == "add" and args.no_discover:
+            return _add_without_discovery(args)
+        from khabar.crawler.discovery import discover_outlet
+        from khabar.pipeline.http_urls import is_http_url
+
+        if not is_http_url(args.url):
+            print(f"khabar sources {args.sources_command}: not an http(s) URL: {args.url!r}", file=sys.stderr)
+            return 2
+        console = _console()
+        console.print(f"Reading {args.url}, its feeds and sitemaps (politely: this may take up to a minute)…")
+        report = discover_outlet(args.url)
+        print_discovery(report, console, stored=args.sources_command == "add")
+        if args.sources_command == "discover":
+            return 0 if report.plan else 1
         try:
-            feed = add_feed(args.url, name=args.name, category=args.category)
+            source, feeds = register_discovered(report, name=args.name, category=args.category)
         except ValueError as exc:
             print(f"khabar sources add: {exc}", file=sys.stderr)
-            return 2
-        print(f"Feed {feed.url} of «{feed.source.name}» is registered; it will be crawled at the next check.")
+            if report.error:
+                print("An outlet unreachable from here can be added as it is: --no-discover FEED_URL", file=sys.stderr)
+            return 1
+        console.print(
+            f"«{source.name}» ({source.slug}): {len(feeds)} new address(es) to crawl, checked at the next tick."
+        )
         return 0
     if args.sources_command == "load":
         result = register_outlets(load_catalog(Path(args.file)) if args.file else load_catalog())
@@ -376,10 +406,24 @@ def build_parser() -> argparse.ArgumentParser:
     ssub.add_parser(
         "status", help="every feed's health: status, error class, last success, error streak, next check and why"
     )
-    a = ssub.add_parser("add", help="add a feed URL")
-    a.add_argument("url")
-    a.add_argument("--name", help="the outlet's Persian name (default: the host name)")
-    a.add_argument("--category", help="category slug of the feed's items (politics, economy, sports, …)")
+    d = ssub.add_parser(
+        "discover",
+        help="show what can be crawled of an outlet (feeds, news sitemaps, article links), found from its homepage",
+    )
+    d.add_argument("url", help="the outlet's homepage (or a feed or sitemap URL)")
+    d.add_argument("--allow-private", action="store_true", help="allow loopback/private addresses (the news web)")
+    a = ssub.add_parser(
+        "add", help="discover an outlet from its homepage (or a feed URL), show what will be crawled, and store it"
+    )
+    a.add_argument("url", help="the outlet's homepage, or a feed or sitemap URL")
+    a.add_argument("--name", help="the outlet's Persian name (default: the name the site gives itself)")
+    a.add_argument("--category", help="category slug of its items (politics, economy, sports, …)")
+    a.add_argument(
+        "--no-discover",
+        action="store_true",
+        help="register URL as a feed as it is, without fetching anything (an outlet unreachable from here)",
+    )
+    a.add_argument("--allow-private", action="store_true", help="allow loopback/private addresses (the news web)")
     ld = ssub.add_parser("load", help="register the built-in outlets (or those of a JSON file like it)")
     ld.add_argument("file", nargs="?", help="default: the built-in list of real outlets")
     p.set_defaults(func=cmd_sources, sources_command="list")

@@ -114,6 +114,7 @@ def test_moving_category_and_story_models_keeps_every_row(back_to_latest):
     category = Category.objects.get(pk=ids["category"])
     assert (category.slug, category.name, category.order) == ("moved-cat", "دستهٔ منتقل‌شده", 42)
     assert Feed.objects.get(pk=ids["feed"]).category == category
+    assert Feed.objects.get(pk=ids["feed"]).kind == "rss"  # sources 0004: every feed there was a feed
     story = Story.objects.get(pk=ids["story"])
     assert (story.title, story.category, story.score, story.revision) == ("رویداد منتقل‌شده", category, 7.5, 9)
     assert (story.article_count, story.leading_count, story.lead_hours) == (2, 1, 0.5)

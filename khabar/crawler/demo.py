@@ -10,8 +10,22 @@ from khabar.sources.catalog import FeedSpec, OutletSpec, load_catalog, register_
 
 log = logging.getLogger("khabar")
 
+# The demo's news web shows the real web's hard cases working (newsweb/cases.py): outlets without a feed
+# (crawled from their homepage and sections, or a Google News sitemap), feeds and a domain that moved.
+DEMO_CASES = {
+    "jahan-nama": "no-feed",
+    "medal": "no-feed",
+    "farhang-emrooz": "no-feed",
+    "salamat-news": "news-sitemap",
+    "sepehr": "feed-moved",
+    "setareh-jonoob": "feed-html",
+    "shahr-khabar": "feed-301",
+    "eghtesad-pouya": "domain-moved",
+}
+
 
 def newsweb_outlets(web) -> list[OutletSpec]:
+    """The news web's outlets as a catalogue would list them (no feed for a feedless one: discovery finds it)."""
     return [
         OutletSpec(slug=o.slug, name=o.name, homepage=o.homepage, feeds=[FeedSpec(f.url, f.category) for f in o.feeds])
         for o in web.outlets
@@ -51,7 +65,7 @@ def run_demo(args) -> int:
     from khabar.newsweb.server import NewsWeb
 
     try:
-        web = NewsWeb(seed=args.seed, rate=args.rate, port=args.newsweb_port).start()
+        web = NewsWeb(seed=args.seed, rate=args.rate, port=args.newsweb_port, cases=DEMO_CASES).start()
     except OSError as exc:
         raise SystemExit(
             f"khabar: cannot start the news web on port {args.newsweb_port}: {exc.strerror or exc}. Use --newsweb-port."
@@ -66,8 +80,11 @@ def run_demo(args) -> int:
         for service in reversed(services):
             service.stop()
         raise
+    feedless = sum(1 for o in web.outlets if not o.feeds)
     banner = (
-        f"Offline news web: {len(web.outlets)} outlets on loopback ({result.feeds} new feeds registered).\n"
+        f"Offline news web: {len(web.outlets)} outlets on loopback ({result.feeds} new feeds registered; "
+        f"{feedless} without a feed are discovered from their homepages; moved feeds and a moved domain are "
+        "followed).\n"
         f"Crawling it every {args.poll} s. Khabar is at {site.url}  (Ctrl-C stops)"
     )
     return _serve_until_interrupted(services, banner)

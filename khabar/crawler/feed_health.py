@@ -1,24 +1,28 @@
-"""Record a feed check on the Feed row: health, error class, and the next check with its reason.
+"""Record a feed check on the Feed row: health, error and failure class, and the next check with its reason.
 
 The decisions are the pipeline's (``pipeline/polling.py``, ``pipeline/health.py``);
 this module feeds them the database's facts (the feed's recent item times, how
-many feeds share its host) and writes the outcome.
+many feeds share its host, whether anything of the host answered lately) and writes
+the outcome. A feed whose address went wrong (``wrong_url``) or that is paused asks
+for a rediscovery of its outlet (``healing.py``).
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
 
+from khabar.crawler.healing import request_discovery
 from khabar.news.models import Article
-from khabar.pipeline.health import should_pause
+from khabar.pipeline.health import NETWORK_KINDS, failure_class, looks_like_html, should_pause
 from khabar.pipeline.polling import SIBLING_CHECK_AFTER, WINDOW, next_poll, next_retry, outlet_is_active
 from khabar.pipeline.records import FeedRefresh
-from khabar.sources.models import Feed
+from khabar.sources.models import Feed, RobotsFile
 
 log = logging.getLogger("khabar.crawler")
 MAX_ITEM_TIMES = 2000
@@ -67,7 +71,7 @@ def record_success(feed: Feed, refresh: FeedRefresh, new_items: int, now=None) -
         feed.last_fetch_seconds = round(fetched.elapsed, 3)
         feed.last_status = fetched.status or None
     feed.error_streak = 0
-    feed.error_kind = feed.last_error = ""
+    feed.error_kind = feed.last_error = feed.failure_class = ""
     feed.failing_since = None
     feed.items_seen += new_items
     plan = next_poll(
@@ -79,6 +83,21 @@ def record_success(feed: Feed, refresh: FeedRefresh, new_items: int, now=None) -
     )
     feed.next_check_at = now + timedelta(seconds=plan.seconds)
     feed.next_check_reason = plan.reason[:300]
+
+
+def host_unreachable(feed: Feed) -> bool:
+    """No address of the feed's host answers: its robots.txt could not be fetched either (a timeout or a
+    reset: what a geographic block looks like), or every other feed of the host fails on the network since."""
+    parts = urlsplit(feed.url)
+    robots = RobotsFile.objects.filter(origin=f"{parts.scheme}://{parts.netloc.lower()}").first()
+    if robots is not None and robots.status == 0 and robots.error_kind in NETWORK_KINDS:
+        return True
+    if robots is not None and robots.status and feed.failing_since and robots.fetched_at >= feed.failing_since:
+        return False  # the host answered its robots.txt since this feed began to fail
+    siblings = list(
+        Feed.objects.filter(host=feed.host, active=True).exclude(pk=feed.pk).values_list("error_kind", flat=True)
+    )
+    return bool(siblings) and all(kind in NETWORK_KINDS for kind in siblings)
 
 
 def record_failure(feed: Feed, refresh: FeedRefresh, now=None) -> None:
@@ -94,12 +113,21 @@ def record_failure(feed: Feed, refresh: FeedRefresh, now=None) -> None:
     feed.last_status = (fetched.status or None) if fetched is not None else None
     if feed.failing_since is None:
         feed.failing_since = now
+    feed.failure_class = failure_class(
+        feed.error_kind,
+        feed.last_status,
+        html_answer=fetched is not None and looks_like_html(fetched.content_type, fetched.content[:512]),
+        host_unreachable=feed.error_kind in NETWORK_KINDS and host_unreachable(feed),
+    )
+    if feed.failure_class == "wrong_url":
+        request_discovery(feed.source_id, now)  # the outlet may have moved it: look from its homepage
     pause_after = timedelta(seconds=settings.KHABAR_PAUSE_FAILING_AFTER)
     if should_pause(feed.failing_since, now, pause_after):
+        request_discovery(feed.source_id, now)  # paused: retried from the homepage, not only at this address
         feed.paused_at = now
         feed.next_check_reason = (
             f"paused: failing since {feed.failing_since:%Y-%m-%d %H:%M} UTC ({feed.error_kind or 'error'}), "
-            f"longer than {pause_after}; resume it in the admin"
+            f"longer than {pause_after}; rediscovered from the homepage daily, or resume it in the admin"
         )[:300]
         return
     plan = next_retry(

@@ -1,10 +1,13 @@
 """The recipe: the whole path of a news item, for one feed or a batch of feeds.
 
 Read ``refresh_one`` top to bottom to see how Khabar works (it is what
-Miniflux's ``RefreshFeed`` is to Miniflux): fetch and parse the feed, skip the
+Miniflux's ``RefreshFeed`` is to Miniflux): fetch and read the feed, skip the
 items already stored, fetch and extract the new items' pages, normalize, store,
-then record the feed's health and plan its next check. ``refresh_feeds`` runs
-it for many feeds at once: each feed is stored as soon as it is done.
+then record the feed's health and plan its next check, and heal what moved.
+A "feed" here is whatever is crawled of an outlet (``Feed.kind``): an RSS/Atom/RDF
+feed, a Google News sitemap, or a listing page (homepage or section page) whose
+article links are the items, each kept only if its page is an article.
+``refresh_feeds`` runs it for many feeds at once: each is stored as soon as it is done.
 
 Fetching is asynchronous and polite (``egress.py``: robots.txt, and per-host
 limits shared by every worker through the database). Django's ORM is
@@ -24,9 +27,11 @@ from django.utils import timezone
 
 from khabar.crawler.egress import polite_fetcher
 from khabar.crawler.feed_health import record_failure, record_success
+from khabar.crawler.healing import follow_permanent_redirect
+from khabar.crawler.learned import feed_request, remember_non_articles, unstored_items
 from khabar.news.signals import articles_stored
-from khabar.news.storage import known_urls, store_articles
-from khabar.pipeline.collect import FeedRequest, build_records, canonical_url, fetch_feed
+from khabar.news.storage import store_articles
+from khabar.pipeline.collect import build_records, fetch_feed
 from khabar.pipeline.fetch import Fetcher
 from khabar.pipeline.records import FeedRefresh
 from khabar.sources.models import Feed
@@ -43,7 +48,8 @@ class FeedReport:
     not_modified: bool = False
     items: int = 0
     new: int = 0
-    deferred: int = 0  # new items to retry at the next check (their page failed for now)
+    deferred: int = 0  # new items to retry at the next check (their page failed for now, or too many at once)
+    not_articles: int = 0  # pages a listing linked that were not articles (remembered, never stored)
     error: str | None = None
     error_kind: str | None = None
     item_errors: list[str] = field(default_factory=list)
@@ -90,20 +96,24 @@ async def refresh_all(feeds: list[Feed]) -> list[FeedReport]:
 async def refresh_one(fetcher: Fetcher, feed: Feed) -> FeedReport:
     report = FeedReport(feed.pk, feed.url, feed.source.name)
 
-    # 1. Fetch and parse the feed (robots.txt, politeness, conditional GET: a 304 is not parsed).
-    refresh = await fetch_feed(fetcher, FeedRequest(feed.url, feed.etag, feed.last_modified))
+    # 1. Fetch and read the items (robots.txt, politeness, conditional GET: a 304 is not read): a feed's
+    #    entries, a news sitemap's news:news entries, or a listing page's article links, told apart with
+    #    what the outlet's pages taught us (its stored articles, its pages that were not articles).
+    request = await sync_to_async(feed_request)(feed)
+    refresh = await fetch_feed(fetcher, request)
 
-    # 2. Keep only the items we have not stored yet.
-    items = refresh.parsed.items if refresh.parsed and not refresh.error else []
-    if items:
-        stored = await sync_to_async(known_urls)([canonical_url(item.url) for item in items])
-        refresh.new_items = [item for item in items if canonical_url(item.url) not in stored]
+    # 2. Keep only the items we have not stored yet (also under the outlet's old host after a move);
+    #    from a sitemap or listing page, at most MAX_NEW_PAGES now, the rest at the next check.
+    if refresh.parsed and refresh.parsed.items and not refresh.error:
+        refresh.new_items, refresh.deferred = await sync_to_async(unstored_items)(feed, refresh)
 
-    # 3. Full text for the new items: fetch pages, extract, normalize, sanitize.
+    # 3. Full text for the new items: fetch pages, extract, normalize, sanitize. A page a listing
+    #    linked is kept only if it is an article (og:type=article, Article JSON-LD, a publication time).
     if refresh.new_items:
         await build_records(fetcher, refresh, refresh.new_items)
 
-    # 4. Store, and 5. record the feed's health and its next check.
+    # 4. Store; 5. record the health (with the failure's class) and the next check; 6. heal: a feed
+    #    that moved permanently (301/308) follows; a wrong address asks for a rediscovery (healing.py).
     await sync_to_async(store_and_record)(feed, refresh, report)
     return report
 
@@ -114,6 +124,9 @@ def store_and_record(feed: Feed, refresh: FeedRefresh, report: FeedReport) -> No
     report.not_modified = refresh.not_modified
     report.items = len(refresh.parsed.items) if refresh.parsed and not refresh.error else 0
     report.item_errors, report.deferred = refresh.errors, refresh.deferred
+    report.not_articles = len(refresh.non_articles)
+    if refresh.non_articles:
+        remember_non_articles(feed.source_id, refresh.non_articles)
     if refresh.error:
         report.error, report.error_kind = refresh.error, refresh.error_kind
         record_failure(feed, refresh, now)
@@ -127,4 +140,5 @@ def store_and_record(feed: Feed, refresh: FeedRefresh, report: FeedReport) -> No
         record_success(feed, refresh, report.new, now)
         if refresh.parsed and refresh.parsed.title and not feed.title:
             feed.title = refresh.parsed.title[:300]
+        follow_permanent_redirect(feed, refresh, now)
     feed.save()

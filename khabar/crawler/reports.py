@@ -37,6 +37,7 @@ def print_crawl_summary(reports: list[FeedReport], console: Console) -> None:
     console.print(f"{len(reports)} feed(s) crawled, {total_new} new article(s), {failed} feed(s) failed.")
 
 
+KIND_LABELS = {"rss": "feed", "news_sitemap": "news sitemap", "listing": "listing page"}
 STATUS_STYLE = {
     "ok": "green",
     "slow": "yellow",
@@ -67,12 +68,13 @@ def print_sources(console: Console) -> None:
     """`khabar sources status` (and `list`): every feed's health, problems first."""
     from django.utils import timezone
 
-    from khabar.crawler.status import feed_status_rows, status_counts
+    from khabar.crawler.status import feed_status_rows, status_counts, url_change_rows
 
     now = timezone.now()
     rows = feed_status_rows(now)
     table = Table(title="Feeds: health and next check")
-    for column in ("source", "feed", "status", "error", "last success", "streak", "next check", "why", "last error"):
+    columns = ("source", "feed", "kind", "status", "error", "diagnosis", "last success", "streak", "next check", "why")
+    for column in (*columns, "last error"):
         table.add_column(column, overflow="fold")
     for row in rows:
         status = row["status"]
@@ -80,9 +82,11 @@ def print_sources(console: Console) -> None:
         table.add_row(
             row["source"],
             row["url"],
+            KIND_LABELS.get(row["kind"], row["kind"]),
             f"[{STATUS_STYLE.get(status, '')}]{status}[/]",
             row["error_kind"]
             + (f" {row['last_status']}" if row["error_kind"] == "http" and row["last_status"] else ""),
+            row["failure_class"].replace("_", " ") if status in ("failing", "paused") else "",
             _when(row["last_success_at"], now),
             str(row["error_streak"] or ""),
             next_check,
@@ -90,6 +94,27 @@ def print_sources(console: Console) -> None:
             row["last_error"][:80],
         )
     console.print(table)
+    changes = url_change_rows()
+    if changes:
+        moved = Table(title="Addresses changed by the crawler (newest first)")
+        for column in ("when", "source", "what", "old address", "new address", "why"):
+            moved.add_column(column, overflow="fold")
+        for change in changes:
+            moved.add_row(
+                _when(change["changed_at"], now),
+                change["source"],
+                change["what"],
+                change["old_url"],
+                change["new_url"],
+                change["reason"][:120],
+            )
+        console.print(moved)
+    unreachable = sum(1 for row in rows if row["failure_class"] == "unreachable" and row["status"] != "ok")
+    if unreachable:
+        console.print(
+            f"[yellow]{unreachable} feed(s) unreachable from here:[/] every address of their host times out or "
+            "is reset (possibly a geographic block); their URLs may well be right."
+        )
     internal = sum(1 for row in rows if row["error_kind"] == "internal")
     if internal:
         console.print(
@@ -101,3 +126,37 @@ def print_sources(console: Console) -> None:
         ", ".join(f"{counts[s]} {s}" for s in ("ok", "slow", "new", "failing", "paused", "disabled") if counts.get(s))
         or "No feeds yet: add one with `khabar sources add URL`."
     )
+
+
+def _sample(found) -> str:
+    if not found.samples:
+        return ""
+    first = found.samples[0]
+    return (first.title or first.url)[:70]
+
+
+def print_discovery(report, console: Console, *, stored: bool = False) -> None:
+    """What `khabar sources discover` / `add` found at an address, what will be crawled and why."""
+    if report.error:
+        console.print(f"[bold red]{report.url} could not be read:[/] {report.error} ({report.error_kind})")
+        return
+    console.print(f"[bold]{report.site_name or report.homepage}[/]  homepage {report.homepage}")
+    if report.moved_from:
+        console.print(f"[yellow]{report.moved_from} moved permanently to {report.homepage}[/]")
+    table = Table(title="Found")
+    for column in ("kind", "address", "found by", "works", "what", "first item"):
+        table.add_column(column, overflow="fold")
+    for found in report.found:
+        works = "[green]yes[/]" if found.works else "[red]no[/]"
+        what = found.detail + (f"; same items as {found.same_as}" if found.same_as else "")
+        table.add_row(KIND_LABELS.get(found.kind, found.kind), found.url, found.how, works, what, _sample(found))
+    console.print(table)
+    if not report.plan:
+        console.print("[bold red]Nothing to crawl:[/] no working feed, news sitemap or article links.")
+        return
+    plan = Table(title="Will be crawled" if stored else "Would be crawled (`khabar sources add` stores it)")
+    for column in ("kind", "address", "category", "why"):
+        plan.add_column(column, overflow="fold")
+    for entry in report.plan:
+        plan.add_row(KIND_LABELS.get(entry.kind, entry.kind), entry.url, entry.category or "", entry.reason)
+    console.print(plan)

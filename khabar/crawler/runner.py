@@ -79,7 +79,7 @@ class CrawlService:
         connections.close_all()
 
     def _schedule_loop(self) -> None:
-        from khabar.crawler.schedule import enqueue_due_feeds
+        from khabar.crawler.schedule import enqueue_due_discoveries, enqueue_due_feeds
         from khabar.crawler.signals import scheduler_tick
 
         while not self._stop.is_set():
@@ -88,6 +88,9 @@ class CrawlService:
                 count = enqueue_due_feeds()
                 if count:
                     log.info("scheduled %d feed(s)", count)
+                count = enqueue_due_discoveries()
+                if count:
+                    log.info("scheduled the discovery of %d outlet(s) from their homepages", count)
             except Exception:
                 log.exception("scheduling failed; trying again in %.0f s", self.tick)
             # Other apps' periodic work (e.g. the stories app's homepages and catch-up).

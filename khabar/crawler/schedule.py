@@ -7,7 +7,8 @@ refreshes its feeds concurrently; per-host politeness is shared through the
 database). On PostgreSQL several schedulers may run at once:
 ``SELECT … FOR UPDATE SKIP LOCKED`` hands each feed to one of them. If a worker
 dies mid-task, ``recovery.recover_lost_work`` makes its feeds due again (at the
-latest, the lease runs out). Paused feeds are never due.
+latest, the lease runs out). Paused feeds are never due: their outlet is rediscovered instead
+(``enqueue_due_discoveries``, ``discovery.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from itertools import zip_longest
 from django.db import transaction
 from django.utils import timezone
 
+from khabar.crawler.discovery import claim_due_discoveries
 from khabar.sources.models import Feed
 
 LEASE = timedelta(minutes=10)
@@ -56,3 +58,14 @@ def enqueue_due_feeds(now=None, limit: int = MAX_PER_TICK, batch_size: int = BAT
         for start in range(0, len(feeds), batch_size):
             refresh_feeds_task.enqueue([feed.pk for feed in feeds[start : start + batch_size]])
     return len(feeds)
+
+
+def enqueue_due_discoveries(now=None) -> int:
+    """Queue the due (re)discoveries of outlets as one task (``discovery.py``); returns how many outlets."""
+    from khabar.crawler.tasks import discover_sources_task
+
+    with transaction.atomic():
+        ids = claim_due_discoveries(now)
+        if ids:
+            discover_sources_task.enqueue(ids)
+    return len(ids)

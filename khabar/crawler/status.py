@@ -1,4 +1,8 @@
-"""Feed health as plain rows: for `khabar sources status` and an operators' dashboard."""
+"""Feed health and the crawler's address changes as plain rows: for `khabar sources status` and the console.
+
+``failure_class`` says why a failing feed fails (``pipeline/health.py`` ``FAILURE_CLASSES``):
+``failure_label`` in English, ``failure_label_fa`` in Persian for what readers and operators see.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from collections import Counter
 
 from django.utils import timezone
 
-from khabar.sources.models import Feed
+from khabar.pipeline.health import FAILURE_CLASSES
+from khabar.sources.models import Feed, UrlChange
 
 # Problems first: what an operator must look at comes at the top.
 STATUS_ORDER = {"paused": 0, "failing": 1, "slow": 2, "new": 3, "ok": 4, "disabled": 5}
@@ -23,10 +28,14 @@ def feed_status_rows(now=None) -> list[dict]:
                 "source": feed.source.name,
                 "source_slug": feed.source.slug,
                 "url": feed.url,
+                "kind": feed.kind,
                 "host": feed.host,
                 "category": feed.category.slug if feed.category else "",
                 "status": feed.status,
                 "error_kind": feed.error_kind,
+                "failure_class": feed.failure_class,
+                "failure_label": FAILURE_CLASSES.get(feed.failure_class, ("", ""))[0],
+                "failure_label_fa": FAILURE_CLASSES.get(feed.failure_class, ("", ""))[1],
                 "last_error": feed.last_error,
                 "error_streak": feed.error_streak,
                 "failing_since": feed.failing_since,
@@ -44,6 +53,23 @@ def feed_status_rows(now=None) -> list[dict]:
         )
     rows.sort(key=lambda r: (STATUS_ORDER.get(r["status"], 9), r["source"], r["url"]))
     return rows
+
+
+def url_change_rows(limit: int = 50) -> list[dict]:
+    """The latest address changes made by the crawler (moved feeds, replaced feeds, moved homepages), newest first."""
+    return [
+        {
+            "source": change.source.name,
+            "source_slug": change.source.slug,
+            "feed_id": change.feed_id,
+            "what": change.what,
+            "old_url": change.old_url,
+            "new_url": change.new_url,
+            "reason": change.reason,
+            "changed_at": change.changed_at,
+        }
+        for change in UrlChange.objects.select_related("source")[:limit]
+    ]
 
 
 def status_counts(rows: list[dict]) -> dict[str, int]:

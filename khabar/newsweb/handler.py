@@ -16,6 +16,15 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
 
 from khabar.newsweb import images
+from khabar.newsweb.cases import (
+    FEED_MOVES,
+    FEEDLESS,
+    NEWS_SITEMAP_SPAN,
+    moved_feed_path,
+    news_sitemap,
+    pages_sitemap_gz,
+    sitemap_index,
+)
 from khabar.newsweb.faults import answer_before, transform_response
 from khabar.newsweb.feeds import CONTENT_TYPES, FEED_LIMIT, FeedEntry, render_feed
 from khabar.newsweb.outlets import OutletSpec, Publication
@@ -108,6 +117,7 @@ class Router:
         self.article_re = pattern_regex(spec.url_pattern)
         self.sections = {spec.section_path(c): c for c in spec.categories}
         self.feeds = {spec.feed_path(c): c for c in spec.categories}
+        self.moved_feeds = {moved_feed_path(c): c for c in spec.categories}  # where feeds move (cases.py)
 
     # -- helpers -------------------------------------------------------------
     @property
@@ -119,11 +129,31 @@ class Router:
             pub.title, self.web.url_of(pub), pub.category, pub.lead, self.web.image_url(pub), self.web.published_at(pub)
         )
 
+    @property
+    def case(self) -> str:
+        return self.web.cases.get(self.spec.slug)
+
+    def advertised(self) -> tuple[tuple[str, str], ...] | None:
+        """The feeds the pages advertise: none, the moved ones, or (None) the outlet's own."""
+        case = self.case
+        if case in FEEDLESS:
+            return ()
+        if case in FEED_MOVES:
+            return tuple((c, self.base + moved_feed_path(c)) for c in self.spec.categories)
+        return None
+
     def ctx(self, now: float, **kw) -> PageContext:
         visible = self.web.visible(self.spec.slug, now)
         exclude = kw.get("pub")
         latest = [self.link(p) for p in reversed(visible[-9:]) if p is not exclude][:8]
-        return PageContext(self.spec, self.base, latest=latest, now=datetime.fromtimestamp(now, tz=timezone.utc), **kw)
+        return PageContext(
+            self.spec,
+            self.base,
+            latest=latest,
+            now=datetime.fromtimestamp(now, tz=timezone.utc),
+            advertised=self.advertised(),
+            **kw,
+        )
 
     def html(self, text: str, status: int = 200, last_modified: float | None = None) -> Response:
         return Response(status, HTML, text.encode("utf-8"), last_modified)
@@ -131,7 +161,9 @@ class Router:
     def path_kind(self, raw_path: str) -> str:
         """ "robots", "feed" or "page" (what fault scopes refer to)."""
         path = unquote(urlsplit(raw_path).path or "/", encoding="utf-8", errors="replace")
-        return "robots" if path == "/robots.txt" else "feed" if path in self.feeds else "page"
+        return (
+            "robots" if path == "/robots.txt" else "feed" if path in self.feeds or path in self.moved_feeds else "page"
+        )
 
     def not_found(self) -> Response:
         return self.html(render_404(PageContext(self.spec, self.base)), 404)
@@ -141,14 +173,20 @@ class Router:
         path = unquote(urlsplit(raw_path).path or "/", encoding="utf-8", errors="replace")
         if path in ("/", "/index.html"):
             return self.listing(now)
+        case = self.case
         if path == "/robots.txt":
-            return Response(200, "text/plain; charset=utf-8", ROBOTS.encode())
+            sitemap = f"Sitemap: {self.base}/sitemap.xml\n" if case == "news-sitemap" else ""
+            return Response(200, "text/plain; charset=utf-8", (ROBOTS + sitemap).encode())
         if path in self.sections:
             return self.listing(now, section=self.sections[path])
         if path.startswith("/tag/"):
             return self.listing(now, tag=path[5:].replace("_", " "))
         if path in self.feeds:
-            return self.feed(self.feeds[path], now)
+            return self.old_feed(path, case, now)
+        if path in self.moved_feeds and case in FEED_MOVES:
+            return self.feed(self.moved_feeds[path], now)
+        if case == "news-sitemap" and path in ("/sitemap.xml", "/sitemaps/news.xml", "/sitemaps/pages.xml.gz"):
+            return self.sitemap(path, now)
         if path == "/contact":
             ctx = self.ctx(now)
             return self.html(render_simple(ctx, "تماس با ما", f"نشانی پست الکترونیک: info@{self.spec.slug}.example"))
@@ -214,6 +252,34 @@ class Router:
         )
         return self.html(render_article(ctx), last_modified=self.web.when(pub))
 
+    def old_feed(self, path: str, case: str, now: float) -> Response:
+        """A feed at its first address: itself, or what is left there after a move (cases.py)."""
+        category = self.feeds[path]
+        if case in FEEDLESS or case == "feed-moved":
+            return self.not_found()
+        if case == "feed-html":  # the CMS now answers the old address with a page
+            ctx = self.ctx(now)
+            return self.html(render_simple(ctx, "خوراک‌ها", "خدمات خبرخوان این پایگاه به نشانی تازه‌ای منتقل شد."))
+        if case == "feed-301":
+            r = self.html("<a>moved</a>", 301)
+            r.headers["Location"] = self.base + moved_feed_path(category)
+            return r
+        return self.feed(category, now)
+
+    def sitemap(self, path: str, now: float) -> Response:
+        """The ``news-sitemap`` case: an index, a Google News sitemap and a gzip sitemap of the sections."""
+        when = datetime.fromtimestamp(now, tz=timezone.utc)
+        if path == "/sitemap.xml":
+            return Response(200, "application/xml; charset=utf-8", sitemap_index(self.base, when))
+        if path == "/sitemaps/pages.xml.gz":
+            pages = [self.base + "/"] + [self.base + self.spec.section_path(c) for c in self.spec.categories]
+            return Response(200, "application/gzip", pages_sitemap_gz(pages))
+        since = now - NEWS_SITEMAP_SPAN.total_seconds()
+        recent = [p for p in reversed(self.web.visible(self.spec.slug, now)) if self.web.when(p) >= since]
+        items = [(self.web.url_of(p), p.title, self.web.published_at(p)) for p in recent[:1000]]
+        last = self.web.when(recent[0]) if recent else None
+        return Response(200, "application/xml; charset=utf-8", news_sitemap(self.spec.name, items), last)
+
     def feed(self, category: str, now: float) -> Response:
         visible = [p for p in self.web.visible(self.spec.slug, now) if p.category == category]
         newest = list(reversed(visible[-FEED_LIMIT:]))
@@ -240,8 +306,13 @@ class Router:
         return Response(200, CONTENT_TYPES[self.spec.feed_format], body, last)
 
 
-def make_handler(web: NewsWeb, spec: OutletSpec) -> type[BaseHTTPRequestHandler]:
+def make_handler(
+    web: NewsWeb, spec: OutletSpec, *, ip: str = "", moved_away: bool = False
+) -> type[BaseHTTPRequestHandler]:
+    """The handler of one outlet's server on ``ip`` (default: its own address). ``moved_away``:
+    the outlet's domain moved (cases.py), every request here answers 301 to the new address."""
     router = Router(web, spec)
+    ip = ip or spec.ip
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -261,17 +332,22 @@ def make_handler(web: NewsWeb, spec: OutletSpec) -> type[BaseHTTPRequestHandler]
             self._serve(head=True)
 
         def do_POST(self) -> None:
-            web.log_request(f"{spec.ip}:{web.bound_port}", self.path)
+            web.log_request(f"{ip}:{web.bound_port}", self.path)
             length = int(self.headers.get("Content-Length") or 0)
             if length:
                 self.rfile.read(min(length, 1 << 20))
             self._send(Response(405, "text/plain; charset=utf-8", b"method not allowed\n"), False)
 
         def _serve(self, head: bool) -> None:
-            host = f"{spec.ip}:{web.bound_port}"
+            host = f"{ip}:{web.bound_port}"
             web.log_request(host, self.path)
             trace = web.traffic.begin(host, self.path, self.server.accepted_at(self.request))
             self._answered: tuple[int, str] = (0, "")
+            if moved_away:
+                moved = Response(301, HTML, b"<a>moved</a>", headers={"Location": router.base + self.path})
+                self._send(moved, head, conditional=False)
+                web.traffic.end(trace, *self._answered)
+                return
             try:
                 kind = router.path_kind(self.path)
                 faults = web.faults.active(spec.slug, kind)

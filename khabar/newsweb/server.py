@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote, unquote
 
+from khabar.newsweb.cases import CASES, FEEDLESS, OutletCases, moved_ip, parse_case_option
 from khabar.newsweb.corpus import load_articles
 from khabar.newsweb.coverage import lead_choice
 from khabar.newsweb.faults import FAULTS, OutletFaults, parse_fault_option
@@ -50,6 +51,8 @@ class OutletInfo:
     categories: tuple[str, ...]
     layout: str
     date_style: str  # "meta" | "jsonld" | "jalali"
+    case: str = ""  # see cases.py; homepage and feeds are then what a catalogue would still list
+    moved_to: str = ""  # "domain-moved": the new homepage
 
 
 @dataclass(frozen=True)
@@ -95,11 +98,13 @@ class NewsWeb:
         coverage: bool = True,
         faults: dict[str, list[str]] | None = None,
         outlets: int | None = None,
+        cases: dict[str, str] | None = None,
         first_new_after: float = 1.0,
     ):
         self.seed, self.rate, self.port, self.backlog = seed, rate, port, backlog
         self.clock = clock
         self.faults = OutletFaults(faults)  # per-outlet misbehaviour, see faults.py
+        self.cases = OutletCases(cases)  # outlets without feeds, moved feeds and domains, see cases.py
         self.traffic = TrafficLog()  # every request with its answer, see traffic.py
         if outlets:  # many generated outlets with bursty rates (the freshness benchmark), see many.py
             from khabar.newsweb.many import bursty_schedule, generated_outlets
@@ -149,9 +154,13 @@ class NewsWeb:
             port = self.port
             try:
                 for spec in self.specs:
-                    srv = OutletServer((spec.ip, port), make_handler(self, spec), spec)
+                    moved = spec.slug in self.cases.moved
+                    srv = OutletServer((spec.ip, port), make_handler(self, spec, moved_away=moved), spec)
                     port = srv.server_address[1]
                     servers.append(srv)
+                    if moved:  # the outlet's new home; the old address answers 301 to it
+                        new_ip = moved_ip(spec.index)
+                        servers.append(OutletServer((new_ip, port), make_handler(self, spec, ip=new_ip), spec))
                 return servers, port
             except OSError:
                 for srv in servers:
@@ -198,19 +207,34 @@ class NewsWeb:
 
     # -- public views ----------------------------------------------------------
     def base_url(self, spec: OutletSpec) -> str:
+        """Where the outlet is now (its new host when its domain moved)."""
         if self.bound_port is None:
             raise RuntimeError("NewsWeb is not started")
+        ip = moved_ip(spec.index) if spec.slug in self.cases.moved else spec.ip
+        return f"http://{ip}:{self.bound_port}"
+
+    def listed_base(self, spec: OutletSpec) -> str:
+        """Where a catalogue would say the outlet is (its old host when its domain moved)."""
         return f"http://{spec.ip}:{self.bound_port}"
 
     @property
     def outlets(self) -> list[OutletInfo]:
         out = []
         for s in self.specs:
-            base = self.base_url(s)
+            base, case = self.listed_base(s), self.cases.get(s.slug)
             feeds = tuple(FeedInfo(base + s.feed_path(c), c, s.feed_format, s.full_text) for c in s.categories)
             out.append(
                 OutletInfo(
-                    s.slug, s.name, base + "/", f"{s.ip}:{self.bound_port}", feeds, s.categories, s.layout, s.date_style
+                    s.slug,
+                    s.name,
+                    base + "/",
+                    f"{s.ip}:{self.bound_port}",
+                    () if case in FEEDLESS else feeds,
+                    s.categories,
+                    s.layout,
+                    s.date_style,
+                    case,
+                    self.base_url(s) + "/" if case == "domain-moved" else "",
                 )
             )
         return out
@@ -296,15 +320,29 @@ def main(argv: list[str] | None = None) -> int:
         help="make an outlet misbehave, e.g. ava=slow:2,500@pages (repeatable); faults: " + ", ".join(FAULTS),
     )
     ap.add_argument(
+        "--case",
+        action="append",
+        default=[],
+        metavar="SLUG=CASE",
+        help="an outlet without feeds or whose feeds or domain moved (repeatable); cases: " + ", ".join(CASES),
+    )
+    ap.add_argument(
         "--outlets", type=int, default=None, help="generate this many outlets with bursty rates (see many.py)"
     )
     args = ap.parse_args(argv)
     try:
         faults = dict(parse_fault_option(option) for option in args.fault)
+        cases = dict(parse_case_option(option) for option in args.case)
     except ValueError as exc:
         ap.error(str(exc))
     web = NewsWeb(
-        seed=args.seed, rate=args.rate, port=args.port, backlog=args.backlog, faults=faults, outlets=args.outlets
+        seed=args.seed,
+        rate=args.rate,
+        port=args.port,
+        backlog=args.backlog,
+        faults=faults,
+        outlets=args.outlets,
+        cases=cases,
     )
     try:
         web.start()
@@ -313,7 +351,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         for o in web.outlets:
-            print(f"{o.name}  [{o.slug}]  {o.homepage}")
+            print(
+                f"{o.name}  [{o.slug}]  {o.homepage}"
+                + (f"  ({o.case}{' to ' + o.moved_to if o.moved_to else ''})" if o.case else "")
+            )
             for f in o.feeds:
                 print(f"    {f.format:<4} {'full' if f.full_text else 'lead'}  {f.url}")
         total = len(web.schedule)

@@ -86,3 +86,15 @@ async def read_bounded(
             raise BodyTooLarge(f"response larger than {max_bytes // 1024} KiB")
         body += piece
     return bytes(body)
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def gunzip_bounded(data: bytes, max_bytes: int) -> bytes:
+    """A gzip file served as such (``sitemap.xml.gz``: the bytes, not the transfer, are gzip),
+    inflated to at most ``max_bytes``: ``BodyTooLarge`` beyond, ``BadCompression`` if broken."""
+    out = _Inflater("gzip").feed(data, max_bytes)
+    if len(out) > max_bytes:
+        raise BodyTooLarge(f"inflates to more than {max_bytes // 1024} KiB")
+    return out

@@ -3,10 +3,15 @@
 Two steps, so that the caller can ask its database which items are new in
 between without this module knowing about storage:
 
-1. ``fetch_feed``: fetch and parse a feed (conditional GET).
+1. ``fetch_feed``: fetch and read the items of what is crawled (conditional GET):
+   an RSS/Atom/RDF feed, a Google News sitemap (``sitemaps.py``), or a listing
+   page, a homepage or section page whose article links become items
+   (``listing_links.py``, helped by the URLs the caller knows to be articles or not).
 2. ``build_records``: for the new items, fetch the article page when the feed
    carries only a summary, extract the full text, normalize and sanitize, read
-   the credit line (`attribution.article_credit`).
+   the credit line (``attribution.article_credit``). An item taken from a listing
+   page is kept only if its page shows itself an article
+   (``ExtractedPage.article_signs``); the others are reported (``non_articles``).
 """
 
 from __future__ import annotations
@@ -15,15 +20,22 @@ import asyncio
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from khabar.pipeline.attribution import article_credit
+from khabar.pipeline.decode import decode_html
 from khabar.pipeline.extract import extract_article
 from khabar.pipeline.feeds import parse_feed
 from khabar.pipeline.fetch import Fetcher, is_html_type
+from khabar.pipeline.health import looks_like_html
+from khabar.pipeline.http_urls import is_http_url
+from khabar.pipeline.listing_links import find_article_links
+from khabar.pipeline.listing_page import link_key, parse_listing
 from khabar.pipeline.persian import normalize_display, prepare_html, prepare_text
-from khabar.pipeline.records import ArticleRecord, FeedItem, FeedRefresh
+from khabar.pipeline.records import ArticleRecord, FeedItem, FeedRefresh, ParsedFeed
 from khabar.pipeline.sanitize import html_to_text, sanitize_html, text_to_html
+from khabar.pipeline.sitemaps import read_news_items
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -50,13 +62,21 @@ CATEGORY_WORDS = {
 }
 
 
+MAX_NEW_PAGES = 50  # new pages fetched per check of a sitemap or listing page; the rest wait for the next
+
+
 @dataclass
 class FeedRequest:
-    """What the collector needs to know about one feed."""
+    """What the collector needs to know about one feed (or sitemap, or listing page)."""
 
     url: str
     etag: str = ""
     last_modified: str = ""
+    kind: str = "rss"  # one of records.FEED_KINDS
+    # For a listing page: URLs of the site known to be articles / not articles, other hosts of the site.
+    known_articles: tuple[str, ...] = ()
+    known_other: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()
 
 
 def may_be_feed_type(content_type: str) -> bool:
@@ -91,35 +111,104 @@ def category_from_words(words: list[str]) -> str:
 
 
 async def fetch_feed(fetcher: Fetcher, feed: FeedRequest) -> FeedRefresh:
+    """Fetch what ``feed`` points to and read its items (``refresh.parsed``), by its kind."""
+    if feed.kind == "news_sitemap":
+        return await fetch_news_sitemap(fetcher, feed)
+    if feed.kind == "listing":
+        return await fetch_listing(fetcher, feed)
     refresh = FeedRefresh(feed_url=feed.url, etag=feed.etag, last_modified=feed.last_modified)
     fetched = await fetcher.fetch(
         feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT, accept_type=may_be_feed_type
     )
-    refresh.fetch = fetched
-    if fetched.not_modified:
-        refresh.not_modified = True  # nothing changed: no parsing, no pages
-        return refresh
-    if fetched.error:
-        refresh.error, refresh.error_kind = fetched.error, fetched.error_kind
+    if not _answered(refresh, fetched):
         if fetched.error_kind == "content_type":
             refresh.error = f"not a feed: {fetched.error}"
         return refresh
-    refresh.etag = fetched.headers.get("etag", "")
-    refresh.last_modified = fetched.headers.get("last-modified", "")
     refresh.parsed = await asyncio.to_thread(
         parse_feed, fetched.content, fetched.final_url or feed.url, fetched.headers
     )
     if refresh.parsed.error:
         refresh.error, refresh.error_kind = refresh.parsed.error, "parse"
+        if looks_like_html(fetched.content_type, fetched.content[:512]):
+            refresh.error = "not a feed: the address answers an HTML page"
     elif refresh.parsed.warning:
         refresh.errors.append(refresh.parsed.warning)
     return refresh
 
 
+def _answered(refresh: FeedRefresh, fetched) -> bool:
+    """Record a fetch on ``refresh``; True when there is a new body to read."""
+    refresh.fetch = fetched
+    if fetched.not_modified:
+        refresh.not_modified = True  # nothing changed: no parsing, no pages
+        return False
+    if fetched.error:
+        refresh.error, refresh.error_kind = fetched.error, fetched.error_kind
+        return False
+    refresh.etag = fetched.headers.get("etag", "")
+    refresh.last_modified = fetched.headers.get("last-modified", "")
+    return True
+
+
+async def fetch_news_sitemap(fetcher: Fetcher, feed: FeedRequest) -> FeedRefresh:
+    """A Google News sitemap (or an index of them): its ``news:news`` entries are the items."""
+    refresh = FeedRefresh(feed_url=feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    fetched, items, warning = await read_news_items(fetcher, feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    if _answered(refresh, fetched):
+        refresh.parsed = ParsedFeed(url=feed.url, link=fetched.final_url, items=items)
+        if warning:
+            refresh.errors.append(warning)
+    return refresh
+
+
+def listing_items(html: bytes, url: str, headers: dict[str, str], feed: FeedRequest) -> ParsedFeed:
+    """A listing page's article links as items to check (title: the link's text)."""
+    page = parse_listing(decode_html(html, headers), url)
+    found = find_article_links(page, known_articles=feed.known_articles, known_other=feed.known_other, hosts=feed.hosts)
+    texts: dict[str, str] = {}  # the longest text of each article link
+    for link in page.links:
+        if link.key in found.keys and len(link.text) > len(texts.get(link.key, "")):
+            texts[link.key] = link.text
+    parsed = ParsedFeed(url=feed.url, link=url)
+    if page.root is not None:
+        parsed.title = " ".join((page.root.findtext(".//title") or "").split())[:300]
+    for link_url in found.urls:
+        if is_http_url(link_url):  # a javascript: item link has no page to fetch
+            title = texts.get(link_key(link_url), "")
+            parsed.items.append(FeedItem(url=link_url, title=title, guid=link_url, needs_article_check=True))
+    if not parsed.items:
+        parsed.warning = "no article links found on the page"
+    return parsed
+
+
+async def fetch_listing(fetcher: Fetcher, feed: FeedRequest) -> FeedRefresh:
+    """A homepage or section page: its article links are the items (checked page by page later)."""
+    refresh = FeedRefresh(feed_url=feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    fetched = await fetcher.fetch(
+        feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=PAGE_ACCEPT, accept_type=is_html_type
+    )
+    if _answered(refresh, fetched):
+        refresh.parsed = await asyncio.to_thread(
+            listing_items, fetched.content, fetched.final_url or feed.url, fetched.headers, feed
+        )
+        if refresh.parsed.warning:
+            refresh.errors.append(refresh.parsed.warning)
+    return refresh
+
+
+class ItemOutcome(NamedTuple):
+    record: ArticleRecord | None  # None: not stored now (tried again later, unless not_article)
+    problem: str | None = None
+    not_article: bool = False  # a listed page that is not an article: never stored, remembered
+
+
 async def build_records(fetcher: Fetcher, refresh: FeedRefresh, items: list[FeedItem]) -> FeedRefresh:
     """Fill ``refresh.records`` for ``items`` (the ones not stored yet)."""
     results = await asyncio.gather(*(build_record(fetcher, item) for item in items))
-    for item, (record, problem) in zip(items, results):
+    for item, (record, problem, not_article) in zip(items, results):
+        if not_article:
+            refresh.non_articles.append((item.url, problem or "not an article"))
+            continue
         if problem:
             refresh.errors.append(f"{item.url}: {problem}")
         if record is not None:
@@ -133,10 +222,8 @@ async def build_records(fetcher: Fetcher, refresh: FeedRefresh, items: list[Feed
     return refresh
 
 
-async def build_record(
-    fetcher: Fetcher, item: FeedItem, now: datetime | None = None
-) -> tuple[ArticleRecord | None, str | None]:
-    """One item to one record. Returns (record or None to retry later, problem or None)."""
+async def build_record(fetcher: Fetcher, item: FeedItem, now: datetime | None = None) -> ItemOutcome:
+    """One item to one record (or None to retry later), the problem met, and whether the page is no article."""
     now = now or datetime.now(timezone.utc)
     summary_text = html_to_text(item.summary_html)
     problem = None
@@ -151,7 +238,9 @@ async def build_record(
             fetched.error_kind in TRANSIENT_ERRORS or fetched.status in TRANSIENT_STATUSES or fetched.retry_after
         )
         if fetched.error and transient:
-            return None, f"page not fetched, will retry: {fetched.error}"
+            return ItemOutcome(None, f"page not fetched, will retry: {fetched.error}")
+        if item.needs_article_check and fetched.error:
+            return ItemOutcome(None, f"listed page not fetched: {fetched.error}", not_article=True)
         if fetched.error_kind == "content_type":
             problem = f"not an HTML page ({fetched.content_type}); the feed's summary is kept"
         elif fetched.error:
@@ -160,6 +249,10 @@ async def build_record(
             page = await asyncio.to_thread(
                 extract_article, fetched.content, fetched.final_url or item.url, headers=fetched.headers
             )
+            if item.needs_article_check and not page.article_signs:
+                return ItemOutcome(
+                    None, "not an article (no og:type=article, Article JSON-LD or publication time)", True
+                )
             if not page.text:
                 problem = "no article text found on the page; the feed's summary is kept"
         if page is not None and page.text:
@@ -169,7 +262,13 @@ async def build_record(
             fallback = html_to_text(item.content_html) or summary_text
             body_text, body_html = fallback, text_to_html(fallback)
             lead = summary_text
-    title = prepare_text(item.title or (page.title if page else ""))
+    # A listing page's link text may be cut short ("…"): the page's own title wins there.
+    titles = (
+        [page.title if page else "", item.title]
+        if item.needs_article_check
+        else [item.title, page.title if page else ""]
+    )
+    title = prepare_text(next((t for t in titles if t), ""))
     lead = prepare_text(lead)
     body_text = prepare_text(body_text)
     if lead and body_text.startswith(lead):
@@ -191,11 +290,11 @@ async def build_record(
         image_url=(item.image_url or (page.image if page else ""))[:1000],
         published_at=published,
         guid=item.guid,
-        category_hint=category_from_words(item.categories),
+        category_hint=category_from_words(item.categories or (page.categories if page else [])),
         content_hash=content_hash(title, body_text),
         extraction_error=problem,
         credit_reported_by=credit.reported_by,
         credit_citing=credit.citing,
         credit_place=credit.place,
     )
-    return record, problem
+    return ItemOutcome(record, problem)

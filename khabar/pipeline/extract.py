@@ -49,6 +49,7 @@ from khabar.pipeline.page_metadata import (
     LIST_SPLIT_RE,
     absolute_url,
     all_texts,
+    article_signs,
     detect_language,
     first_text,
     is_date_only,
@@ -294,4 +295,5 @@ def _extract(html: str | bytes, url: str, headers: Mapping[str, str] | None) -> 
         tags = unique(p for t in (getattr(doc, "tags", None) or []) for p in LIST_SPLIT_RE.split(t))
     page.tags = tags
     page.language = detect_language(tree, getattr(doc, "language", None), page.text or page.title)
+    page.article_signs = article_signs(tree)
     return page

@@ -239,6 +239,11 @@ class Fetcher:
         origin = f"{parts.scheme}://{parts.netloc.lower()}"
         return (await self._robots_rules(origin)).verdict(url)
 
+    async def robots_sitemaps(self, url: str) -> list[str]:
+        """The sitemaps named by the robots.txt of ``url``'s host (read once, like every robots.txt)."""
+        parts = urlsplit(url)
+        return (await self._robots_rules(f"{parts.scheme}://{parts.netloc.lower()}")).sitemaps
+
     async def _robots_rules(self, origin: str) -> RobotsRules:
         rules = self._rules.get(origin)
         if rules is not None and rules.record.is_fresh(self.clock()):
@@ -345,7 +350,9 @@ class Fetcher:
             result.headers = {k.lower(): v for k, v in response.headers.items()}
             encoding = response.headers.get("content-encoding", "")
             if response.is_redirect and "location" in response.headers:
-                return str(response.url.join(response.headers["location"]))
+                target = str(response.url.join(response.headers["location"]))
+                result.redirects.append((response.status_code, target))
+                return target
             if response.status_code == 304:
                 result.not_modified = True
                 return None

@@ -33,6 +33,7 @@ __all__ = [
     "LIST_SPLIT_RE",
     "absolute_url",
     "all_texts",
+    "article_signs",
     "detect_language",
     "first_text",
     "is_date_only",
@@ -185,14 +186,33 @@ def json_ld_articles(tree) -> list[dict]:
             walk(json.loads(script.text or ""))
         except (ValueError, TypeError, RecursionError):
             continue
-    article_types = ("article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle")
+    return [obj for obj in objects if _has_article_type(obj) or "datePublished" in obj]
 
-    def is_article(obj):
-        kind = obj.get("@type", "")
-        kinds = kind if isinstance(kind, list) else [kind]
-        return any(isinstance(k, str) and k.lower() in article_types for k in kinds) or "datePublished" in obj
 
-    return [obj for obj in objects if is_article(obj)]
+ARTICLE_TYPES = ("article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle")
+
+
+def _has_article_type(obj: dict) -> bool:
+    kind = obj.get("@type", "")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return any(isinstance(k, str) and k.lower() in ARTICLE_TYPES for k in kinds)
+
+
+def article_signs(tree) -> list[str]:
+    """What says the page is one article (not a section, tag or gallery page), in words.
+
+    ``og:type=article``, an Article/NewsArticle JSON-LD object, a structured publication
+    time (JSON-LD ``datePublished``, ``article:published_time``, ``itemprop``). A visible
+    dateline is no sign: listing pages show one under every headline.
+    """
+    signs = []
+    if any(value.lower().startswith("article") for value in meta_values(tree, "og:type")):
+        signs.append("og:type=article")
+    if any(_has_article_type(obj) for obj in json_ld_articles(tree)):
+        signs.append("Article JSON-LD")
+    if structured_date(tree) is not None:
+        signs.append("publication time")
+    return signs
 
 
 def absolute_url(link: str, base: str) -> str:

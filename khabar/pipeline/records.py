@@ -25,6 +25,10 @@ ERROR_KINDS = {
 }
 
 
+# What is crawled (``Feed.kind``): an RSS/Atom/RDF feed, a Google News sitemap, or a listing page.
+FEED_KINDS = ("rss", "news_sitemap", "listing")
+
+
 @dataclass
 class FetchResult:
     """What one HTTP GET produced. ``error`` is set instead of raising."""
@@ -40,6 +44,12 @@ class FetchResult:
     elapsed: float = 0.0  # seconds spent on the network (waits for politeness not included)
     waited: float = 0.0  # seconds spent waiting for the host's turn (politeness)
     retry_after: float | None = None  # seconds the server asked us to wait (429/503 Retry-After)
+    redirects: list[tuple[int, str]] = field(default_factory=list)  # (status, next URL) of each hop followed
+
+    @property
+    def moved_permanently(self) -> bool:
+        """Every redirect followed was permanent (301/308): the address itself has moved."""
+        return bool(self.redirects) and all(status in (301, 308) for status, _ in self.redirects)
 
     @property
     def ok(self) -> bool:
@@ -63,6 +73,8 @@ class FeedItem:
     image_url: str = ""
     categories: list[str] = field(default_factory=list)
     author: str = ""
+    # Taken from a listing page: stored only if its page shows itself an article (ExtractedPage.article_signs).
+    needs_article_check: bool = False
 
     @property
     def has_full_text(self) -> bool:
@@ -97,6 +109,8 @@ class ExtractedPage:
     author: str = ""
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    # What says this page is one article: "og:type=article", "NewsArticle JSON-LD", "published time".
+    article_signs: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
@@ -110,6 +124,7 @@ class ExtractedPage:
             "author": self.author,
             "categories": self.categories,
             "tags": self.tags,
+            "article_signs": self.article_signs,
         }
 
 
@@ -145,6 +160,9 @@ class FeedRefresh:
     new_items: list[FeedItem] = field(default_factory=list)  # items not stored yet
     errors: list[str] = field(default_factory=list)  # per-item problems (the feed itself was fine)
     deferred: int = 0  # new items whose page failed transiently: not stored, tried again next time
+    non_articles: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (url, why) of listed pages that were not articles
     error: str | None = None  # the feed could not be fetched or parsed
     error_kind: str | None = None  # one of ERROR_KINDS
     etag: str = ""

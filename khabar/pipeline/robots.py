@@ -96,6 +96,13 @@ class RobotsRules:
         delay = self._parser.crawl_delay(self.token)
         return min(float(delay), MAX_CRAWL_DELAY) if delay else 0.0
 
+    @property
+    def sitemaps(self) -> list[str]:
+        """The ``Sitemap:`` lines of the file (any group), as written."""
+        if self._parser is None:
+            return []
+        return [url for url in self._parser.sitemaps if isinstance(url, str)][:50]
+
     def verdict(self, url: str) -> RobotsVerdict:
         if not self.record.reachable:
             if self.record.status == 0:  # the host was not reached: that failure is the answer

@@ -1,4 +1,5 @@
-"""Source (an outlet), Feed (one of its RSS/Atom/RDF feeds), Category, and the crawler's shared state.
+"""Source (an outlet), Feed (what of it is crawled: a feed, a news sitemap or a listing page), Category,
+what the crawler learned and changed (``UrlChange``, ``NonArticlePage``), and the crawler's shared state.
 
 ``Host``, ``HostSlot`` and ``RobotsFile`` are what every worker process shares
 to be polite to one host (``khabar/crawler/hosts.py``); ``CrawlerProcess`` is a
@@ -15,7 +16,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from khabar.pipeline.health import feed_status
+from khabar.pipeline.health import FAILURE_CLASSES, feed_status
+from khabar.pipeline.records import FEED_KINDS
 
 # The categories every instance starts with (slug, Persian name), in menu order.
 DEFAULT_CATEGORIES = [
@@ -52,13 +54,33 @@ class Category(models.Model):
         return reverse("site:category", args=[self.slug])
 
 
+# What an outlet is (the catalogue's "kind"), with its Persian name.
+OUTLET_KINDS = [
+    ("agency", "خبرگزاری"),
+    ("newspaper", "روزنامه"),
+    ("news-site", "پایگاه خبری"),
+    ("sports", "ورزشی"),
+    ("economy", "اقتصادی"),
+    ("tech", "فناوری"),
+    ("abroad", "رسانهٔ فارسی‌زبان خارج از ایران"),
+]
+
+
 class Source(models.Model):
     name = models.CharField("نام", max_length=200)
     slug = models.SlugField(unique=True, max_length=100)
     homepage = models.URLField("صفحهٔ اصلی", max_length=500, blank=True)
+    kind = models.CharField("گونه", max_length=20, blank=True, choices=OUTLET_KINDS)
     active = models.BooleanField("فعال", default=True)
     weight = models.FloatField("وزن", default=1.0, help_text="Importance of the outlet in ranking (1 = normal).")
     created_at = models.DateTimeField(auto_now_add=True)
+    discovered_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last discovery from the homepage (what can be crawled; crawler/discovery.py)."
+    )
+    discovery_requested_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when a feed went wrong or moved host: rediscover soon."
+    )
+    discovery_note = models.CharField(max_length=500, blank=True, help_text="What the last discovery found or did.")
 
     class Meta:
         ordering = ["name"]
@@ -81,8 +103,20 @@ class FeedQuerySet(models.QuerySet):
 
 
 class Feed(models.Model):
+    """What is crawled of an outlet: an RSS/Atom/RDF feed, a Google News sitemap, or a listing page
+    (a homepage or section page whose article links are followed). One scheduler, politeness and
+    health for all three."""
+
+    KINDS = [
+        ("rss", "خوراک (RSS/Atom)"),
+        ("news_sitemap", "نقشهٔ خبری گوگل"),
+        ("listing", "صفحهٔ فهرست خبرها"),
+    ]
+    assert [k for k, _ in KINDS] == list(FEED_KINDS)
+
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="feeds")
     url = models.URLField("نشانی خوراک", max_length=1000, unique=True)
+    kind = models.CharField("گونه", max_length=20, choices=KINDS, default="rss")
     host = models.CharField(
         max_length=255,
         blank=True,
@@ -117,6 +151,12 @@ class Feed(models.Model):
         max_length=20,
         blank=True,
         help_text="Class of the last error: dns, tls, timeout, http, antibot, parse, robots, …",
+    )
+    failure_class = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=[(key, labels[1]) for key, labels in FAILURE_CLASSES.items()],
+        help_text="Why it fails, for acting on it: wrong_url, unreachable (from here), network, refused, server…",
     )
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
@@ -159,6 +199,45 @@ class Feed(models.Model):
         self.error_streak = 0
         self.next_check_at = now or timezone.now()
         self.next_check_reason = "resumed by an operator"
+
+
+class UrlChange(models.Model):
+    """A feed's or a homepage's address changed by the crawler, and why (shown in `khabar sources status`)."""
+
+    WHAT = [("feed", "خوراک"), ("homepage", "صفحهٔ اصلی")]
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="url_changes")
+    feed = models.ForeignKey(Feed, null=True, blank=True, on_delete=models.SET_NULL, related_name="url_changes")
+    what = models.CharField(max_length=10, choices=WHAT, default="feed")
+    old_url = models.URLField(max_length=1000)
+    new_url = models.URLField(max_length=1000)
+    reason = models.CharField(max_length=500)
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = "تغییر نشانی"
+        verbose_name_plural = "تغییرهای نشانی"
+
+    def __str__(self) -> str:
+        return f"{self.old_url} → {self.new_url}"
+
+
+class NonArticlePage(models.Model):
+    """A page an outlet's listing linked that turned out not to be an article (a section, a tag, a gallery).
+
+    With the outlet's stored articles, what listing crawls learn: the shapes of these URLs are
+    refused on the outlet's pages, and these very pages are not fetched again."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="non_article_pages")
+    url = models.URLField(max_length=1000, unique=True)
+    reason = models.CharField(max_length=300, blank=True)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "-seen_at"], name="nonarticle_source_idx")]
+
+    def __str__(self) -> str:
+        return self.url
 
 
 class Host(models.Model):

@@ -90,6 +90,7 @@ class PageContext:
     lead: list[Link] = field(default_factory=list)  # the homepage's lead slots (most prominent items)
     section: str | None = None  # category slug of a section page
     now: datetime | None = None  # server time of the request (aware UTC)
+    advertised: tuple[tuple[str, str], ...] | None = None  # (category, feed URL) advertised; None: the outlet's own
 
     @property
     def cat_label(self) -> str:
@@ -107,6 +108,17 @@ class PageContext:
 
     def feed_url(self, cat: str) -> str:
         return self.base + self.spec.feed_path(cat)
+
+    def advertised_feeds(self) -> list[tuple[str, str]]:
+        """(category, URL) of the feeds the pages advertise (none for an outlet without feeds)."""
+        if self.advertised is not None:
+            return list(self.advertised)
+        return [(c, self.feed_url(c)) for c in self.spec.categories]
+
+    def feed_link(self, label: str = "خوراک") -> str:
+        """The footer's link to the first advertised feed ("" when there is none)."""
+        feeds = self.advertised_feeds()
+        return f' <a href="{esc(feeds[0][1])}">{esc(label)}</a>' if feeds else ""
 
 
 def head(ctx: PageContext, title: str, description: str = "", og_type: str = "website") -> str:
@@ -134,11 +146,11 @@ def head(ctx: PageContext, title: str, description: str = "", og_type: str = "we
         parts.append(f'<meta property="article:section" content="{esc(ctx.cat_label)}">')
     if ctx.pub and ctx.published and s.date_style == "jsonld":
         parts.append(json_ld(ctx))
-    for cat in s.categories:
+    for cat, feed_url in ctx.advertised_feeds():
         kind = {"rss": "rss+xml", "atom": "atom+xml", "rdf": "rdf+xml"}[s.feed_format]
         parts.append(
             f'<link rel="alternate" type="application/{kind}" '
-            f'title="{esc(s.name)} - {esc(CATEGORIES[cat])}" href="{esc(ctx.feed_url(cat))}">'
+            f'title="{esc(s.name)} - {esc(CATEGORIES[cat])}" href="{esc(feed_url)}">'
         )
     if s.script:
         parts.append(

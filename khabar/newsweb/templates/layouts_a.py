@@ -140,7 +140,7 @@ class Html5(Layout):
 {main}
 </main>
 <aside class="sidebar"><section class="widget widget-latest"><h3>تازه‌ها</h3>{link_list(ctx.latest, "widget-list", ctx, "ol")}</section></aside>
-<footer class="site-footer"><nav class="footer-nav"><a href="/contact">درباره ما</a> <a href="/contact">تماس</a> <a href="{esc(ctx.feed_url(s.categories[0]))}">خوراک</a></nav><p>© {esc(self.footer_text(ctx))}</p></footer>"""
+<footer class="site-footer"><nav class="footer-nav"><a href="/contact">درباره ما</a> <a href="/contact">تماس</a>{ctx.feed_link()}</nav><p>© {esc(self.footer_text(ctx))}</p></footer>"""
 
     def article_main(self, ctx: PageContext) -> str:
         pub = ctx.pub
