@@ -29,9 +29,9 @@ def _record(lead: str, first_paragraph: str):
         content_html=f"<p>{first_paragraph}</p><p>{FILLER}</p>",
         published=timezone.now() - timedelta(hours=1),
     )
-    record, problem = asyncio.run(build_record(None, item))
-    assert problem is None and record is not None
-    return record
+    outcome = asyncio.run(build_record(None, item))
+    assert outcome.problem is None and outcome.record is not None
+    return outcome.record
 
 
 @pytest.mark.django_db

@@ -155,7 +155,7 @@ def test_a_fresh_database_gets_the_default_categories_through_the_moved_model(ba
 
 @pytest.mark.django_db(transaction=True)
 def test_credit_lines_of_articles_stored_before_are_read_by_the_migration(back_to_latest):
-    target = [("news", "0006_article_credit")]
+    target = [("news", "0006_article_credit"), ("sources", "0003_category")]  # both apps as they were then
     apps = _migrate(target).loader.project_state(target).apps
     Source = apps.get_model("sources", "Source")
     Article = apps.get_model("news", "Article")
