@@ -318,3 +318,20 @@ def test_list_pages_have_canonical_and_opengraph(client, lavrov):
         assert page.canonical == [f"http://testserver{url}"], url
         assert f'<meta property="og:url" content="http://testserver{url}">' in html, url
         assert '<meta name="twitter:card" content="summary">' in html, url
+
+
+@pytest.mark.django_db
+def test_feeds_escape_plain_text_they_publish_as_html(client, world):
+    """A lead or outlet name that is the text of a tag stays text in RSS <description> and Atom type="html"."""
+    hostile = "<img src=x onerror=alert(1)>"
+    outlet = make_source(f"رسانه {hostile}", "hostile")
+    make_article(outlet, world, title="خبر با لید خطرناک", lead=f"لید {hostile} پایان")
+    rss = ET.fromstring(client.get("/feeds/latest.rss").content)
+    [description] = [i.findtext("description") for i in rss.iter("item") if i.findtext("title") == "خبر با لید خطرناک"]
+    atom = ET.fromstring(client.get("/feeds/latest.atom").content)
+    [summary] = [
+        e.find(f"{ATOM}summary") for e in atom.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == "خبر با لید خطرناک"
+    ]
+    assert summary.get("type") == "html"
+    for html in (description, summary.text):  # what a reader renders as HTML
+        assert "<img" not in html and html.count("&lt;img src=x onerror=alert(1)&gt;") == 2, html

@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from khabar.news.models import Article
 from khabar.site import selectors
@@ -28,8 +29,9 @@ class _ArticleFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
+        """HTML, as readers take RSS ``<description>`` and Atom ``type="html"``: the plain text is escaped."""
         text = item.lead or item.body_text[:400]
-        return f"«{item.source.name}»: {text}" if text else f"«{item.source.name}»"
+        return escape(f"«{item.source.name}»: {text}" if text else f"«{item.source.name}»")
 
     def item_link(self, item: Article) -> str:
         return item.get_absolute_url()
