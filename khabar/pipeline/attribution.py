@@ -50,8 +50,9 @@ _OPEN_RE = re.compile(
 # The credit ends at the first Persian/Latin comma (or a colon) of the first sentence.
 _END_RE = re.compile(r"[،,:؛]")
 _SENTENCE_END_RE = re.compile(r"[.!?؟\n]")
-_CITING_RE = re.compile(r"\s+(?:و\s+)?به\s+نقل\s+از\s+")
-_PLACE_RE = re.compile(r"\s+(?:از|در)\s+")
+# ``(?<!\s)``: a long run of spaces is scanned from its start only (linear; issue 10).
+_CITING_RE = re.compile(r"(?<!\s)\s+(?:و\s+)?به\s+نقل\s+از\s+")
+_PLACE_RE = re.compile(r"(?<!\s)\s+(?:از|در)\s+")
 _ROLE_RE = re.compile(r"^(?:خبرنگار|گروه|سرویس|حوزه|دبیرخانه|میز|تحریریه)\s")
 _AGENCY_RE = re.compile(r"خبرگزاری\s")
 # Short names of outlets that follow a role («خبرنگار ورزشی فارس»), longest first.
@@ -98,7 +99,7 @@ _OUTLETS = sorted(
     reverse=True,
 )
 _QUOTES = "\"'“”«»„‟‹›`()[]{}<>"
-_SOURCE_RE = re.compile(r"^[\s*•\-–—]*(?:منبع|منابع|سرچشمه|source)\s*[:：]\s*(?P<name>.+?)\s*$", re.I)
+_SOURCE_RE = re.compile(r"^[\s*•\-–—]*(?:منبع|منابع|سرچشمه|source)\s*[:：]\s*(?P<name>.*\S)\s*$", re.I)
 _MAX_CREDIT = 160  # characters: a longer "credit" is a sentence, not a credit
 
 

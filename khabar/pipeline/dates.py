@@ -55,9 +55,10 @@ _FOLD = str.maketrans({**LATIN_DIGITS, **ARABIC_TO_PERSIAN, "\u00a0": " ", ZWNJ:
 _MONTH_RE = "|".join(sorted(map(re.escape, _MONTH_SPELLINGS), key=len, reverse=True))
 _WEEKDAY_RE = r"(?:(?:یک|دو|سه|چهار|پنج)[\s\u200c]?)?شنبه|جمعه"
 
-# 27 مهر 1400 (optionally after a weekday: دوشنبه، 26 مهر 1400)
+# 27 مهر 1400 (optionally after a weekday: دوشنبه، 26 مهر 1400). ``\s*+[,،]?\s*+``: possessive, as what
+# follows is never a space: two greedy ``\s*`` side by side are quadratic on a long run of spaces.
 _JALALI_TEXT_RE = re.compile(
-    rf"(?:(?:{_WEEKDAY_RE})\s*[,،]?\s*)?(?<!\d)(\d{{1,2}})(?:ام|م)?\s+({_MONTH_RE})(?:\s?ماه)?(?![\w])\s*[,،]?\s*(\d{{4}})(?!\d)"
+    rf"(?:(?:{_WEEKDAY_RE})\s*+[,،]?\s*+)?(?<!\d)(\d{{1,2}})(?:ام|م)?\s+({_MONTH_RE})(?:\s?ماه)?(?![\w])\s*+[,،]?\s*+(\d{{4}})(?!\d)"
 )
 # 1400/07/27, 2019-05-29, 2019-05-29T20:24:30.000Z, 2019-05-30 T 00:20:37 +0430
 _TZ = r"(?P<tz>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)"
@@ -72,7 +73,7 @@ _TIME_RE = re.compile(
     r"(?:\s*(ق\.?\s?ظ|ب\.?\s?ظ|صبح|عصر|بعدازظهر|am|pm|AM|PM)(?![\w]))?"
 )
 # What may stand between a date and its time: spaces, dashes, slashes, "ساعت"...
-_GAP_AFTER_RE = re.compile(r"^[\s\-–—/|,،:]*(?:ساعت|در\s+ساعت|at)?[\s\-–—/|,،:]*$")
+_GAP_AFTER_RE = re.compile(r"^[\s\-–—/|,،:]*+(?:ساعت|در\s+ساعت|at)?[\s\-–—/|,،:]*+$")
 _GAP_BEFORE_RE = re.compile(r"^[\s\-–—/|,،]*$")
 _RFC822_RE = re.compile(
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s+)?\d{1,2}\s+"

@@ -88,6 +88,20 @@ TRAFILATURA_OPTIONS = {
 
 MAX_INPUT_BYTES = 8 * 1024 * 1024  # larger pages are cut (no news article is this big)
 
+# A run of this many characters without a space, quote or angle bracket is no word (an inline
+# data: URI, an attack): it is cut to this length before parsing, and so is a run of spaces, so
+# that trafilatura and htmldate, which read the whole page with patterns of their own, get a
+# page whose size is what its text is. A 100 KB one-word page took them 33 s (issue 10).
+# The look-behinds make each run scanned once, from its start.
+MAX_RUN = 2000
+EXTENSIVE_DATE_SEARCH_MAX = 1_000_000  # characters of page; larger pages' dates come from their metadata
+_WORD = r"[^\s<>\"'=]"
+_LONG_WORD_RE = re.compile(rf"(?<!{_WORD}){_WORD}{{{MAX_RUN}}}{_WORD}+")
+_LONG_SPACE_RE = re.compile(rf"(?<!\s)\s{{{MAX_RUN}}}\s+")
+# More "<" than this in a meta tag's content or a JSON-LD block is no text: they are blanked, as
+# trafilatura strips tags there with ``<[^>]*>``, quadratic on a long run of "<" without ">".
+MAX_ANGLES = 50
+_JSON_ANGLE_RE = re.compile(r"<|\\u003c", re.I)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _MARKUP_RE = re.compile(
     r"<\s*(?:!doctype|html|head|body|meta|title|div|p|article|main|section|span|a|h[1-6]|table|br)\b", re.I
@@ -122,6 +136,22 @@ def _empty(url: str) -> ExtractedPage:
     return ExtractedPage(url=url or "")
 
 
+def cut_long_runs(text: str) -> str:
+    """``text`` with each run of more than MAX_RUN word characters (or spaces) cut to MAX_RUN."""
+    text = _LONG_WORD_RE.sub(lambda match: match.group(0)[:MAX_RUN], text)
+    return _LONG_SPACE_RE.sub(lambda match: match.group(0)[:MAX_RUN], text)
+
+
+def _blank_angles_in_metadata(tree) -> None:
+    for meta in tree.iterfind(".//meta[@content]"):
+        content = meta.get("content", "")
+        if content.count("<") > MAX_ANGLES:
+            meta.set("content", content.replace("<", " "))
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        if len(_JSON_ANGLE_RE.findall(script.text or "")) > MAX_ANGLES:
+            script.text = _JSON_ANGLE_RE.sub(" ", script.text)
+
+
 def _parse_tree(text: str):
     text = _XML_DECL_RE.sub("", text, count=1)
     try:
@@ -131,11 +161,12 @@ def _parse_tree(text: str):
     return tree
 
 
-def _run_trafilatura(tree, url: str):
+def _run_trafilatura(tree, url: str, page_size: int):
     options = dict(TRAFILATURA_OPTIONS)
     options["date_extraction_params"] = {
         "original_date": True,
-        "extensive_search": True,
+        # htmldate's extensive search reads the whole page with many patterns: not on a huge one.
+        "extensive_search": page_size <= EXTENSIVE_DATE_SEARCH_MAX,
         "outputformat": "%Y-%m-%dT%H:%M:%S%z",
         "max_date": datetime.now().strftime("%Y-%m-%d"),
     }
@@ -174,12 +205,14 @@ def _extract(html: str | bytes, url: str, headers: Mapping[str, str] | None) -> 
         return _empty(url)
     if not text or _looks_like_garbage(text) or not _MARKUP_RE.search(text[:200_000]):
         return _empty(url)
+    text = cut_long_runs(text)
     tree = _parse_tree(text)
     if tree is None:
         return _empty(url)
     for node in tree.xpath("//script|//style|//noscript|//template"):
         if node.get("type", "").lower() != "application/ld+json":
             node.drop_tree()
+    _blank_angles_in_metadata(tree)
 
     # The page's own address when the caller gave none (rules and relative links need one).
     canonical = ""
@@ -191,7 +224,7 @@ def _extract(html: str | bytes, url: str, headers: Mapping[str, str] | None) -> 
     rule = rule_for(base) if base else None
     rule = rule or SiteRule()
 
-    doc = _run_trafilatura(tree, base)
+    doc = _run_trafilatura(tree, base, len(text))
     page = ExtractedPage(url=url or canonical)
 
     # Title, lead. trafilatura's strings have lost their ZWNJs: put them back.

@@ -52,7 +52,9 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _WS_RE = re.compile(r"\s+")
-LIST_SPLIT_RE = re.compile(r"\s*[,،؛;]\s*")  # separators of a category or tag list
+# Separators of a category or tag list. ``(?:(?<!\s)\s+)?`` is ``\s*`` scanned from the start of a run
+# of spaces only: linear where ``\s*`` is quadratic on a long run without a separator (issue 10).
+LIST_SPLIT_RE = re.compile(r"(?:(?<!\s)\s+)?[,،؛;]\s*")
 _ARABIC_SCRIPT_RE = re.compile("[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]")
 _PERSIAN_ONLY_RE = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc]")  # پ چ ژ گ ک ی
 

@@ -35,15 +35,17 @@ _FA = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06d5"  # Persian/Arabic letters 
 # Spacing rules, in order. Each only fires between Persian characters or before
 # Persian punctuation, so "3.14", "10:30", "e.g." and URLs never change.
 _SPACING_RULES = [
-    (re.compile(r"[ ]+([،؛؟])"), r"\1"),  # no space before Persian comma, semicolon, question mark
+    (re.compile(r"(?<! )[ ]+([،؛؟])"), r"\1"),  # no space before Persian comma, semicolon, question mark
     (re.compile(rf"(?<=[{_FA}])[ ]+([.!:])(?=\s|$|«)"), r"\1"),  # "گفت :" -> "گفت:" at a word end
     (re.compile(rf"([،؛؟])(?=[{_FA}A-Za-z«(])"), r"\1 "),  # one space after them
     (re.compile(rf"(?<=[{_FA}])([.!:])(?=[{_FA}«])"), r"\1 "),  # "گفت:او" -> "گفت: او"
     (re.compile(r"([«(\[])[ ]+"), r"\1"),  # no space inside quotes and brackets
-    (re.compile(r"[ ]+([»)\]])"), r"\1"),
+    (re.compile(r"(?<! )[ ]+([»)\]])"), r"\1"),
     (re.compile(rf"([»)])(?=[{_FA}])"), r"\1 "),  # "«این»مهم" -> "«این» مهم"
 ]
-_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
+# Linear on any input (issue 10): a run of spaces or letters is scanned from its start only
+# (``(?<! )``, ``(?<![\w.+-])``), and no part of an e-mail address is given back (``++``).
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+", re.I)
 # A digit run belongs to Persian text unless it touches Latin letters or sits in a URL.
 _DIGIT_RUN_RE = re.compile(r"(?<![A-Za-z0-9٠-٩_/\\.#%=&?-])[0-9٠-٩]+(?:[.,٫٬/:][0-9٠-٩]+)*(?![A-Za-z_])")
 
@@ -114,7 +116,11 @@ def prepare_html(fragment: str) -> str:
     """``prepare_text`` on every text piece of an HTML fragment; markup and edge spaces untouched."""
     if not fragment:
         return ""
-    pieces = _TAG_SPLIT_RE.split(fragment)
+    # After the last ">" nothing is a tag: left out of the pattern's reach, it cannot make the
+    # search start again at each "<" of a long run and scan to the end (quadratic).
+    cut = fragment.rfind(">") + 1
+    pieces = _TAG_SPLIT_RE.split(fragment[:cut])
+    pieces[-1] += fragment[cut:]
     for index in range(0, len(pieces), 2):  # even indexes are text between tags
         piece = pieces[index]
         core = piece.strip()

@@ -60,7 +60,9 @@ _MARKS = "\u064b-\u065f\u0670\u0640\u06d6-\u06ed"
 _MARK_RE = re.compile(f"[{_MARKS}]")
 _TOKEN_RE = re.compile(
     # URLs and e-mail addresses are copied as they are.
-    r"(?P<url>(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    # Linear (issue 10): a scheme is bounded, an e-mail address starts where its run starts
+    # (a long run of letters is not scanned again from each of them) and gives nothing back.
+    r"(?P<url>(?:[a-zA-Z][a-zA-Z0-9+.-]{0,31}://|www\.)[^\s<>\"«»]+|(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+)"
     # A Persian word: letters and marks, with ZWNJs only inside.
     f"|(?P<word>[{_LETTERS}{_MARKS}](?:[{_LETTERS}{_MARKS}]|{ZWNJ}(?=[{_LETTERS}{_MARKS}]))*)"
 )
