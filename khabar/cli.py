@@ -209,10 +209,12 @@ def cmd_sources(args) -> int:
         if args.sources_command == "add" and args.no_discover:
             return _add_without_discovery(args)
         from khabar.crawler.discovery import discover_outlet
-        from khabar.pipeline.http_urls import is_http_url
+        from khabar.sources.catalog import check_url
 
-        if not is_http_url(args.url):
-            print(f"khabar sources {args.sources_command}: not an http(s) URL: {args.url!r}", file=sys.stderr)
+        try:
+            check_url(args.url)
+        except ValueError as exc:
+            print(f"khabar sources {args.sources_command}: {exc}", file=sys.stderr)
             return 2
         console = _console()
         console.print(f"Reading {args.url}, its feeds and sitemaps (politely: this may take up to a minute)…")
@@ -232,7 +234,15 @@ def cmd_sources(args) -> int:
         )
         return 0
     if args.sources_command == "load":
-        result = register_outlets(load_catalog(Path(args.file)) if args.file else load_catalog())
+        try:
+            outlets = load_catalog(Path(args.file)) if args.file else load_catalog()
+        except OSError as exc:  # missing, unreadable
+            print(f"khabar sources load: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:  # not JSON, or not a catalogue
+            print(f"khabar sources load: {args.file} is not a valid outlet catalogue: {exc!r}", file=sys.stderr)
+            return 2
+        result = register_outlets(outlets)
         print(f"{result.sources} new source(s), {result.feeds} new feed(s).")
         return 0
     print_sources(_console())

@@ -334,6 +334,22 @@ def test_three_comments_per_visitor_per_ten_minutes(client, lavrov):
 
 
 @pytest.mark.django_db
+def test_the_rate_limit_is_keyed_on_the_address_not_the_user_agent(rf, lavrov):
+    """Rotating the User-Agent (or, on IPv6, the address within one's /64) does not reset the limit."""
+    from khabar.site.visitors import within_rate
+
+    def attempt(address: str, agent: str) -> bool:
+        return within_rate(rf.post("/", REMOTE_ADDR=address, HTTP_USER_AGENT=agent), "comment", 3, 600, now=1000.0)
+
+    assert all(attempt("198.51.100.10", f"Mozilla/5.0 (rotated {i})") for i in range(3))
+    assert not attempt("198.51.100.10", "Mozilla/5.0 (yet another)")
+    assert attempt("198.51.100.11", "Mozilla/5.0 (rotated 0)")  # another address is another visitor
+    assert all(attempt(f"2001:db8:1:2::{i + 1:x}", "Mozilla/5.0") for i in range(3))
+    assert not attempt("2001:db8:1:2:ffff::9", "Mozilla/5.0")  # the same /64
+    assert attempt("2001:db8:1:3::1", "Mozilla/5.0")  # the next /64
+
+
+@pytest.mark.django_db
 def test_the_rate_limit_forgets_after_ten_minutes(rf, lavrov):
     from khabar.site.visitors import within_rate
 

@@ -41,9 +41,10 @@ def test_source_page_lists_latest_items_and_feed_health(client, mehr, world):
     Feed.objects.create(source=mehr, url="https://www.mehrnews.com/rss", last_success_at=now - timedelta(minutes=5))
     Feed.objects.create(
         source=mehr,
-        url="https://www.mehrnews.com/rss/world",
+        url="https://reader:s3cret@www.mehrnews.com:8443/rss/world?api_key=K3Y#x",
         error_streak=3,
-        last_error="HTTP 503 Service Unavailable",
+        last_error="HTTP 503 Service Unavailable from internal-proxy-7 (10.0.0.5)",
+        failure_class="server",
         last_success_at=None,
     )
     other = make_source("ایسنا", "isna")
@@ -57,10 +58,13 @@ def test_source_page_lists_latest_items_and_feed_health(client, mehr, world):
     assert html.index("خبر مهر 0") < html.index("خبر مهر 1") < html.index("خبر مهر 2")
     assert "خبر ایسنا" not in html
     health = section(html, "خوراک‌های این رسانه")
-    ok, failing = health.split('<li class="feed ')[1:3]
+    ok, failing = sorted(health.split('<li class="feed ')[1:3], key=lambda item: not item.startswith("feed-ok"))
     assert ok.startswith("feed-ok") and "سالم" in ok and "آخرین دریافت موفق: <time" in ok
     assert failing.startswith("feed-failing") and "خطا (۳ بار پیاپی)" in failing
-    assert "HTTP 503 Service Unavailable" in failing and "هنوز نه" in failing
+    assert "خطای کارگزار" in failing and "هنوز نه" in failing  # the error's class, not its raw text
+    assert "www.mehrnews.com/rss/world<" in failing  # host and path only: no credentials, port or query
+    for secret in ("s3cret", "reader", "api_key", "K3Y", "8443", "10.0.0.5", "internal-proxy", "HTTP 503"):
+        assert secret not in health, secret
     assert parse(response).canonical == ["http://testserver/source/mehr/"]
     assert client.get("/source/no-such-outlet/").status_code == 404
     # article pages and lists link the outlet page

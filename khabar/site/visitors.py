@@ -2,13 +2,15 @@
 
 The visitor key is a hash of the IP address and User-Agent with a random salt that
 changes every day and lives only in the cache, never in the database. It lets the
-site count one view per reader per article per half hour and rate-limit comments;
-neither the key nor the address is written anywhere (see the privacy page).
+site count one view per reader per article per half hour; rate limits (comments, the
+contact form) count per address alone (``address_key``: a /64 for IPv6). Neither key
+nor address is written anywhere (see the privacy page).
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import secrets
 import time
@@ -56,15 +58,38 @@ def visitor_key(request) -> str:
     return digest.hexdigest()
 
 
+def client_network(request) -> str:
+    """The client's address, or its /64 network for IPv6 (one subscriber's share: any address in it is theirs)."""
+    address = request.META.get("REMOTE_ADDR", "")
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:  # ::ffff:198.51.100.7 is an IPv4 client
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+
+
+def address_key(request) -> str:
+    """An opaque key for the client's address (a /64 for IPv6) valid for one day; what rate limits count."""
+    digest = hashlib.blake2b(client_network(request).encode(), key=_daily_salt().encode(), digest_size=16)
+    return digest.hexdigest()
+
+
 def first_sight(request, what: str, seconds: int) -> bool:
     """True the first time this visitor does ``what`` within ``seconds`` (atomic ``cache.add``)."""
     return cache.add(f"khabar:seen:{visitor_key(request)}:{what}", 1, seconds)
 
 
 def within_rate(request, action: str, limit: int, seconds: int, now: float | None = None) -> bool:
-    """Record one ``action`` by this visitor; False if it makes more than ``limit`` within ``seconds``."""
+    """Record one ``action`` from this address; False if it makes more than ``limit`` within ``seconds``.
+
+    Keyed on the address (a /64 for IPv6) alone: a User-Agent is the client's to change at will.
+    """
     now = time.time() if now is None else now
-    key = f"{_RATE_PREFIX}:{action}:{visitor_key(request)}"
+    key = f"{_RATE_PREFIX}:{action}:{address_key(request)}"
     recent = [t for t in cache.get(key, []) if now - t < seconds]
     if len(recent) >= limit:
         return False

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -171,10 +173,27 @@ def _check_category(category: str | None) -> None:
         raise ValueError(f"unknown category {category!r}; known: {known}")
 
 
+MAX_URL_LENGTH = 1000  # Feed.url, Source.homepage
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def check_url(url: str) -> str:
+    """``url`` if an operator may register it (Django's URLValidator, a real port, at most
+    MAX_URL_LENGTH characters); else ``ValueError`` saying why."""
+    if len(url) > MAX_URL_LENGTH:
+        raise ValueError(f"URL too long ({len(url):,} characters; at most {MAX_URL_LENGTH:,})")
+    try:
+        _url_validator(url)
+        urlsplit(url).port  # noqa: B018 - raises ValueError on a port out of 0-65535
+    except (ValidationError, ValueError):
+        raise ValueError(f"not a valid http(s) URL: {url[:200]!r}") from None
+    return url
+
+
 def add_feed(url: str, *, name: str | None = None, category: str | None = None) -> Feed:
     """Add one feed URL as it is, without discovery; its Source is made from the host if new."""
-    if not is_http_url(url):
-        raise ValueError(f"not an http(s) URL: {url!r}")
+    check_url(url)
     parts = urlsplit(url)
     _check_category(category)
     host = parts.hostname or parts.netloc

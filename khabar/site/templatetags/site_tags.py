@@ -3,6 +3,8 @@ the credit line."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
@@ -57,6 +59,18 @@ def reader_html(value: str, base_url: str | None = None) -> SafeString:
 @register.filter
 def feed_status(value: str) -> str:
     return FEED_STATUS.get(value, value)
+
+
+@register.filter
+def public_feed_address(url: str) -> str:
+    """A feed's address as readers see it: host and path only (no credentials, port, query or fragment,
+    which may hold an outlet's key)."""
+    try:
+        parts = urlsplit(url or "")
+        host = parts.hostname or ""
+    except ValueError:
+        return ""
+    return f"{host}{parts.path}" if host else ""
 
 
 @register.inclusion_tag("site/includes/sidebar.html")
