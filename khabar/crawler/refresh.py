@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from asgiref.sync import async_to_sync, sync_to_async
 from django.utils import timezone
 
+from khabar.crawler.article_images import fetch_article_images
 from khabar.crawler.egress import polite_fetcher
 from khabar.crawler.feed_health import record_failure, record_success
 from khabar.crawler.healing import follow_permanent_redirect
@@ -114,11 +115,21 @@ async def refresh_one(fetcher: Fetcher, feed: Feed) -> FeedReport:
 
     # 4. Store; 5. record the health (with the failure's class) and the next check; 6. heal: a feed
     #    that moved permanently (301/308) follows; a wrong address asks for a rediscovery (healing.py).
-    await sync_to_async(store_and_record)(feed, refresh, report)
+    new_ids = await sync_to_async(store_and_record)(feed, refresh, report)
+
+    # 4b. The new articles' images, fetched now so that readers are served stored ones only;
+    # 7. then tell search, stories and the page cache about the new articles.
+    if new_ids:
+        try:
+            await fetch_article_images(fetcher, new_ids)
+        finally:
+            await sync_to_async(announce_stored)(new_ids)
     return report
 
 
-def store_and_record(feed: Feed, refresh: FeedRefresh, report: FeedReport) -> None:
+def store_and_record(feed: Feed, refresh: FeedRefresh, report: FeedReport) -> list[int]:
+    """Store the new articles and record the feed's health; the new articles' ids."""
+    new_ids: list[int] = []
     now = timezone.now()
     report.fetched = refresh.fetch is not None and refresh.fetch.status != 0
     report.not_modified = refresh.not_modified
@@ -134,11 +145,10 @@ def store_and_record(feed: Feed, refresh: FeedRefresh, report: FeedReport) -> No
     else:
         if refresh.records:
             result = store_articles(feed.source_id, feed.pk, feed.category_id, refresh.records)
-            report.new = result.new
-            if result.new_ids:
-                announce_stored(result.new_ids)
+            report.new, new_ids = result.new, list(result.new_ids)
         record_success(feed, refresh, report.new, now)
         if refresh.parsed and refresh.parsed.title and not feed.title:
             feed.title = refresh.parsed.title[:300]
         follow_permanent_redirect(feed, refresh, now)
     feed.save()
+    return new_ids

@@ -79,3 +79,25 @@ class Article(models.Model):
     def also_published_by(self) -> list[Article]:
         """The other outlets' copies of this article, the original (earliest) first: «همچنین منتشرشده در»."""
         return [a for a in self.copies() if a.pk != self.pk]
+
+
+class ArticleImage(models.Model):
+    """An article's image, fetched when the article was crawled and served from here (``/img/<id>/``).
+
+    In the database, so that the site serves what a worker on another machine fetched. Only
+    real image types are stored (checked by content: ``khabar.pipeline.images``), each at most
+    ``KHABAR_IMAGE_MAX_BYTES``; a fetch that failed stores nothing.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="stored_image")
+    url = models.URLField(max_length=1000, help_text="Where it was fetched from (the article's image_url then).")
+    content_type = models.CharField(max_length=20)
+    data = models.BinaryField()
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "تصویر خبر"
+        verbose_name_plural = "تصویرهای خبر"
+
+    def __str__(self) -> str:
+        return f"{self.content_type} of article {self.article_id}"

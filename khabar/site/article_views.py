@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from khabar.news.models import Article
+from khabar.news.models import Article, ArticleImage
 from khabar.public_url import public_url
 from khabar.site import selectors, seo, view_counter
 from khabar.site.forms import CommentForm
@@ -23,7 +24,8 @@ RATE_LIMITED = "شما در چند دقیقهٔ اخیر چند نظر فرست�
 
 
 def _article_or_404(pk: int) -> Article:
-    return get_object_or_404(selectors.visible_articles(), pk=pk)
+    stored_image = ArticleImage.objects.filter(article=OuterRef("pk"))
+    return get_object_or_404(selectors.visible_articles().annotate(has_image=Exists(stored_image)), pk=pk)
 
 
 def _render_article(request, article: Article, form: CommentForm, status: int = 200):

@@ -30,7 +30,12 @@ def json_ld(data: dict) -> SafeString:
 def article_meta(request, article: Article, canonical_url: str) -> dict:
     """Values for the article page's <head>: description, image, OpenGraph/Twitter and JSON-LD."""
     description = _shorten(article.lead or article.body_text or article.title)
-    image = public_url(request, reverse("site:article_image", args=[article.pk])) if http_url(article.image_url) else ""
+    # Only an image the crawler stored (``has_image``, annotated by the article view) is served.
+    image = (
+        public_url(request, reverse("site:article_image", args=[article.pk]))
+        if getattr(article, "has_image", False)
+        else ""
+    )
     published = timezone.localtime(article.published_at).replace(microsecond=0).isoformat()
     data = {
         "@context": "https://schema.org",
