@@ -11,7 +11,7 @@ class SiteConfig(AppConfig):
 
         from khabar.news.models import Article
         from khabar.news.signals import articles_stored
-        from khabar.site import view_counter
+        from khabar.site import security, view_counter  # noqa: F401 - security registers the deploy checks
         from khabar.site.models import Comment
         from khabar.site.page_cache import HIT_HOOKS, bump_content_version
         from khabar.sources.models import Category, Source
