@@ -57,6 +57,7 @@ def probe_settings(tmp_path: Path, **env: str) -> dict:
     return json.loads(done.stdout)
 
 
+@pytest.mark.slow  # fresh khabar processes
 def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path):
     production = production_environment()
     done = khabar(tmp_path, "-m", "khabar.cli", "manage", "check", "--deploy", "--fail-level", "WARNING", **production)
@@ -64,6 +65,7 @@ def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path)
     assert "no issues" in done.stdout
 
 
+@pytest.mark.slow  # fresh khabar processes
 def test_check_deploy_notices_a_public_secret_key(tmp_path):
     done = khabar(
         tmp_path,
@@ -77,6 +79,7 @@ def test_check_deploy_notices_a_public_secret_key(tmp_path):
     assert "khabar.W001" in done.stdout + done.stderr
 
 
+@pytest.mark.slow  # fresh khabar processes
 def test_without_a_configured_key_a_random_one_is_kept_in_the_data_directory(tmp_path):
     first = probe_settings(tmp_path)["SECRET_KEY"]
     key_file = tmp_path / "secret_key"
@@ -92,6 +95,7 @@ def test_without_a_configured_key_a_random_one_is_kept_in_the_data_directory(tmp
     assert "khabar.W002" in done.stdout + done.stderr
 
 
+@pytest.mark.slow  # fresh khabar processes
 def test_an_https_site_url_derives_trusted_origins_secure_cookies_and_hsts(tmp_path):
     plain = probe_settings(tmp_path)
     assert plain["CSRF_TRUSTED_ORIGINS"] == [] and not plain["SESSION_COOKIE_SECURE"]
