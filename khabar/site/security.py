@@ -78,7 +78,7 @@ def policy_allowing_style(style: str) -> str:
 
 def _address_key(request) -> str:
     """The client's address (an IPv6 client's /64: one subscriber usually has the whole block)."""
-    raw = (request.META.get("REMOTE_ADDR") or "") if request is not None else ""
+    raw = request.META.get("REMOTE_ADDR") or ""
     try:
         address = ipaddress.ip_address(raw)
     except ValueError:
@@ -109,6 +109,8 @@ class ThrottledModelBackend(ModelBackend):
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:  # not a sign-in over the web (a command, a test's client.login)
+            return super().authenticate(request, username=username, password=password, **kwargs)
         failures = recent_failures(request)
         if len(failures) >= settings.KHABAR_LOGIN_FAILURES:
             log.warning("sign-in refused: %d failures from %s", len(failures), _address_key(request))
