@@ -3,10 +3,14 @@ the credit line."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django import template
+from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
 from khabar.news.credits import article_credits
+from khabar.pipeline.persian import display_digits_html
 from khabar.pipeline.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize_html
 from khabar.site import selectors
 from khabar.site.middleware import CSRF_PLACEHOLDER
@@ -22,6 +26,7 @@ _AUTO_DIR = {
     for tag in ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "figcaption", "td", "th", "div")
 }
 
+READER_HTML_SECONDS = 24 * 3600
 # Feed.status values (khabar/pipeline/health.py) in Persian.
 FEED_STATUS = {
     "ok": "سالم",
@@ -41,17 +46,26 @@ def cacheable_csrf_token() -> SafeString:
 
 @register.filter
 def reader_html(value: str, base_url: str | None = None) -> SafeString:
-    """Stored body HTML as shown to readers: sanitized again, no images, ``dir="auto"`` blocks.
+    """Stored body HTML as shown to readers: sanitized again, no images, ``dir="auto"`` blocks,
+    Persian digits in its text (``display_digits_html``).
 
     ``base_url`` (the article's own URL) resolves links left relative in older stored bodies.
     """
     if not value:
         return mark_safe("")
-    return mark_safe(
-        sanitize_html(
-            value, base_url, tags=_READER_TAGS, attributes=_READER_ATTRIBUTES, set_tag_attribute_values=_AUTO_DIR
+    # Sanitizing and digit conversion cost ~1 ms for a long body: done once per body, then cached
+    # (the key is the body itself, so an edited body is never served stale).
+    digest = hashlib.blake2b(f"{base_url}\n{value}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    key = f"khabar:reader-html:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = display_digits_html(
+            sanitize_html(
+                value, base_url, tags=_READER_TAGS, attributes=_READER_ATTRIBUTES, set_tag_attribute_values=_AUTO_DIR
+            )
         )
-    )
+        cache.set(key, html, READER_HTML_SECONDS)
+    return mark_safe(html)
 
 
 @register.filter
