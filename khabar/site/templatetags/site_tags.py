@@ -7,13 +7,14 @@ import hashlib
 
 from django import template
 from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from khabar.news.credits import article_credits
 from khabar.pipeline.persian import display_digits_html
 from khabar.pipeline.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize_html
 from khabar.site import selectors
-from khabar.site.middleware import CSRF_PLACEHOLDER
 
 register = template.Library()
 
@@ -38,10 +39,13 @@ FEED_STATUS = {
 }
 
 
-@register.simple_tag
-def cacheable_csrf_token() -> SafeString:
-    """The CSRF field with a placeholder that PageCacheMiddleware fills per request."""
-    return mark_safe(f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}">')
+@register.simple_tag(takes_context=True)
+def form_csrf_field(context) -> SafeString:
+    """A form's CSRF field. Cached pages carry no token: the page script fetches it from
+    ``/csrf/`` when the reader starts filling the form (``data-csrf`` on the form). Answers that
+    are never cached (``live_csrf``: a form sent back with errors) carry the reader's own."""
+    token = get_token(context["request"]) if context.get("live_csrf") else ""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
 
 
 @register.filter
