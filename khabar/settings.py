@@ -266,7 +266,7 @@ SECURE_HSTS_SECONDS = int(env_seconds("KHABAR_HSTS_SECONDS", 365 * 86400 if _htt
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KHABAR_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("KHABAR_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("KHABAR_SSL_REDIRECT", False)
-# The site runs no script of its own (JSON-LD is data); the text-only page's <style> carries its hash.
+# No inline code: the site's one script is a file (site.js; JSON-LD is data); the text-only page's <style> has its hash.
 KHABAR_CONTENT_SECURITY_POLICY = os.environ.get("KHABAR_CONTENT_SECURITY_POLICY", "").strip() or (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
