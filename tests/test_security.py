@@ -18,7 +18,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from khabar.site.models import Comment
-from khabar.site.security import ForwardedForMiddleware
+from khabar.site.security import SIGN_IN_BLOCKED, ForwardedForMiddleware
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_PROBE = """
@@ -199,8 +199,11 @@ def test_pages_carry_a_content_security_policy_that_allows_no_inline_code(client
 
 def sign_in(address: str, password: str) -> bool:
     browser = Client(REMOTE_ADDR=address)
-    browser.post("/admin/login/?next=/admin/", {"username": "editor", "password": password})
-    return browser.get("/admin/").status_code == 200
+    answer = browser.post("/admin/login/?next=/admin/", {"username": "editor", "password": password})
+    signed_in = browser.get("/admin/").status_code == 200
+    # A refused address is told why, in Persian; a wrong password alone is not called a block.
+    assert (SIGN_IN_BLOCKED in answer.content.decode()) == (not signed_in and password == "the right password")
+    return signed_in
 
 
 @pytest.mark.django_db

@@ -16,10 +16,11 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.backends import ModelBackend
 from django.core import checks
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,22 @@ def recent_failures(request, now: float | None = None) -> list[float]:
     now = time.time() if now is None else now
     window = settings.KHABAR_LOGIN_FAILURE_WINDOW
     return [t for t in cache.get(_failures_key(request), []) if now - t < window]
+
+
+SIGN_IN_BLOCKED = "از این نشانی بارها با گذرواژهٔ نادرست تلاش شده است. چند دقیقهٔ دیگر دوباره تلاش کنید."
+
+
+def sign_in_blocked(request) -> bool:
+    return len(recent_failures(request)) >= settings.KHABAR_LOGIN_FAILURES
+
+
+class ThrottledAdminLoginForm(AdminAuthenticationForm):
+    """The admin's sign-in form, saying in Persian why a blocked address is refused."""
+
+    def clean(self):
+        if self.request is not None and sign_in_blocked(self.request):
+            raise ValidationError(SIGN_IN_BLOCKED, code="throttled")
+        return super().clean()
 
 
 class ThrottledModelBackend(ModelBackend):
