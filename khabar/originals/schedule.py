@@ -65,7 +65,7 @@ def watch_articles(article_ids: list[int], now: datetime | None = None) -> int:
     now = now or timezone.now()
     rows = Article.objects.filter(pk__in=article_ids).values_list("pk", "source_id", "published_at")
     watches = [
-        OriginalWatch(article_id=pk, source_id=source_id, next_check_at=next_scheduled(published, min(now, published)))
+        OriginalWatch(article_id=pk, source_id=source_id, next_check_at=next_scheduled(published, now))
         for pk, source_id, published in rows
     ]
     OriginalWatch.objects.bulk_create(watches, ignore_conflicts=True, batch_size=500)
@@ -121,5 +121,6 @@ def claim_due(now: datetime | None = None, limit: int = MAX_PER_TICK, *, budget:
             continue
         left[source_id] -= 1
         chosen.append(article_id)
-    OriginalWatch.objects.filter(pk__in=chosen).update(next_check_at=now + LEASE)
+    # Counted in the budget from now on (the re-check sets its own time).
+    OriginalWatch.objects.filter(pk__in=chosen).update(next_check_at=now + LEASE, last_checked_at=now)
     return chosen
