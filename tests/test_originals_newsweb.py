@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from rich.console import Console
 
 from khabar.crawler.demo import register_newsweb
 from khabar.crawler.refresh import refresh_feeds
@@ -16,6 +17,7 @@ from khabar.news.models import Article
 from khabar.newsweb.server import NewsWeb
 from khabar.originals.models import OriginalChange, OriginalWatch
 from khabar.originals.recheck import recheck_articles
+from khabar.originals.report import print_check_report
 from khabar.sources.models import Feed
 
 CHANGE_AT = 5 * 3600  # after the backlog's 4 hours: nothing is changed when the crawl stores it
@@ -86,6 +88,10 @@ def test_scripted_edits_and_removals_are_found_in_their_time_window(originals_we
     # After the scripted changes: edits stored as revisions, removals suspected (not yet confirmed).
     clock.now += 5 * 3600
     reports = recheck_all(clock)
+    console = Console(record=True, width=200)
+    print_check_report(reports, console)  # what `khabar originals check` prints
+    printed = console.export_text()
+    assert "edited" in printed and "gone (suspected)" in printed and "re-checked" in printed
     edits = OriginalChange.objects.filter(kind=OriginalChange.EDIT).select_related("article", "source")
     assert {e.source.slug for e in edits} == set(EXPECTED_EDITS)
     for edit in edits:
