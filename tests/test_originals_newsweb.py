@@ -17,7 +17,7 @@ from khabar.news.models import Article
 from khabar.newsweb.server import NewsWeb
 from khabar.originals.models import OriginalChange, OriginalWatch
 from khabar.originals.recheck import recheck_articles
-from khabar.originals.report import print_check_report
+from khabar.originals.report import print_check_report, run_checks
 from khabar.sources.models import Feed
 
 CHANGE_AT = 5 * 3600  # after the backlog's 4 hours: nothing is changed when the crawl stores it
@@ -120,4 +120,9 @@ def test_scripted_edits_and_removals_are_found_in_their_time_window(originals_we
         changed_at = removal.article.published_at + timedelta(seconds=CHANGE_AT)
         assert removal.unchanged_at <= changed_at <= removal.gone_since
     # No new edit of the already edited articles, and none anywhere else.
+    assert OriginalChange.objects.filter(kind=OriginalChange.EDIT).count() == edits.count()
+
+    # `khabar originals check --all`: every watch still on its schedule, re-checked now; nothing new.
+    reports = run_checks(all_watched=True)
+    assert reports and not [r for r in reports if r.outcome == "edited"]
     assert OriginalChange.objects.filter(kind=OriginalChange.EDIT).count() == edits.count()
