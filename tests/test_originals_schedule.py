@@ -72,3 +72,23 @@ def test_due_rechecks_are_queued_as_low_priority_tasks(settings):
     assert enqueue_due_rechecks(now) == 3
     task = DBTaskResult.objects.get()
     assert task.priority < 0 and sorted(task.args_kwargs["args"][0]) == sorted(ids)
+
+
+@pytest.mark.django_db
+def test_the_scheduler_tick_queues_due_rechecks_at_most_once_an_interval(settings):
+    from khabar.crawler.signals import scheduler_tick
+    from khabar.originals import periodic
+
+    settings.KHABAR_ORIGINALS_RECHECK_AFTER = [60]
+    settings.KHABAR_ORIGINALS_INTERVAL = 3600
+    periodic._throttle.last = float("-inf")
+    source = make_source("خبرگزاری آزمایش")
+    now = timezone.now()
+    ids = [make_article(source, None, published_at=now - HOUR).pk for _ in range(2)]
+    watch_articles(ids, now - HOUR)
+    rechecks = DBTaskResult.objects.filter(task_path__endswith="recheck_originals_task")
+    scheduler_tick.send(sender=None, now=now)
+    assert rechecks.count() == 1
+    OriginalWatch.objects.update(next_check_at=now)  # due again, but the interval has not passed
+    scheduler_tick.send(sender=None, now=now)
+    assert rechecks.count() == 1
