@@ -29,11 +29,9 @@ def env_float(name: str, default: float) -> float:
     return float(value) if value else default
 
 
-def env_seconds(name: str, default: float) -> float:
+def parse_seconds(value: str) -> float:
     """A duration: plain seconds, or a number with s, m, h or d (``3d``, ``36h``, ``90m``)."""
-    value = os.environ.get(name, "").strip().lower()
-    if not value:
-        return default
+    value = value.strip().lower()
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     if value[-1] in units:
         return float(value[:-1]) * units[value[-1]]
@@ -65,6 +63,11 @@ def secret_key(data_dir: Path) -> str:
         finally:
             aside.unlink()
     return path.read_text().strip()
+
+
+def env_seconds(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    return parse_seconds(value) if value else default
 
 
 DATA_DIR = Path(os.environ.get("KHABAR_DATA_DIR", "var")).resolve()
@@ -139,6 +142,7 @@ INSTALLED_APPS = [
     "khabar.site",
     "khabar.search",
     "khabar.stories",
+    "khabar.originals",
     "django.contrib.sitemaps",
 ]
 
@@ -179,6 +183,20 @@ KHABAR_STORY_CATCH_UP_INTERVAL = env_float("KHABAR_STORY_CATCH_UP_INTERVAL", 120
 KHABAR_STORY_MAX_FAILURES = int(env_float("KHABAR_STORY_MAX_FAILURES", 3))
 # The document frequencies the clustering learns are saved with a batch at most this often (seconds).
 KHABAR_STORY_TERM_COUNTS_INTERVAL = env_float("KHABAR_STORY_TERM_COUNTS_INTERVAL", 60.0)
+# --- originals: re-checks of stored articles' pages for edits and removals (docs/originals.md) ---
+# Seconds after publication at which each original is fetched again (comma-separated durations).
+KHABAR_ORIGINALS_RECHECK_AFTER = [
+    parse_seconds(v) for v in os.environ.get("KHABAR_ORIGINALS_RECHECK_AFTER", "1h,6h,24h,7d").split(",") if v.strip()
+]
+# Articles of the highest-ranked stories are also re-checked this often during their first day.
+KHABAR_ORIGINALS_TOP_STORIES = int(env_float("KHABAR_ORIGINALS_TOP_STORIES", 20))
+KHABAR_ORIGINALS_TOP_EVERY = env_seconds("KHABAR_ORIGINALS_TOP_EVERY", 3 * 3600)
+# Re-checks per outlet per hour at most, so they never crowd out new items.
+KHABAR_ORIGINALS_HOST_BUDGET = int(env_float("KHABAR_ORIGINALS_HOST_BUDGET", 60))
+# A page first seen gone is confirmed removed by a check at least this much later.
+KHABAR_REMOVAL_CONFIRM_AFTER = env_seconds("KHABAR_REMOVAL_CONFIRM_AFTER", 3 * 3600)
+# Seconds between two claims of due re-checks by the scheduler loop.
+KHABAR_ORIGINALS_INTERVAL = env_float("KHABAR_ORIGINALS_INTERVAL", 60.0)
 # The search backend follows the database engine unless set to a dotted path.
 KHABAR_SEARCH_BACKEND = os.environ.get("KHABAR_SEARCH_BACKEND") or (
     "khabar.search.backends.postgres.PostgresSearchBackend"
