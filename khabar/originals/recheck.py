@@ -100,7 +100,9 @@ def recheck_articles(article_ids: list[int], now: datetime | None = None) -> lis
     reports = []
     for watch, fetched in zip(watches, results):
         try:
-            reports.append(record_check(watch, fetched, now, top=watch.article.story_id in top_ids))
+            # Extraction is the slow part: done before record_check's transaction.
+            seen = _seen_snapshot(fetched, watch.article.url) if fetched.ok and fetched.content else None
+            reports.append(record_check(watch, fetched, now, top=watch.article.story_id in top_ids, seen=seen))
         except Exception:  # one article's bug must not lose the others' results
             log.exception("re-check of %s failed", watch.article.url[:300])
             OriginalWatch.objects.filter(pk=watch.pk).update(next_check_at=now + FAILURE_RETRY)
@@ -113,7 +115,10 @@ def _seen_snapshot(fetched: FetchResult, url: str) -> Snapshot:
 
 
 @transaction.atomic
-def record_check(watch: OriginalWatch, fetched: FetchResult, now: datetime, *, top: bool = False) -> CheckReport:
+def record_check(
+    watch: OriginalWatch, fetched: FetchResult, now: datetime, *, top: bool = False, seen: Snapshot | None = None
+) -> CheckReport:
+    """Record what one re-check found (``seen``: the page's extraction, made here when not given)."""
     article = watch.article
     report = CheckReport(article.pk, watch.source.name, article.title, "unchanged")
     verdict = recheck_verdict(
@@ -140,9 +145,8 @@ def record_check(watch: OriginalWatch, fetched: FetchResult, now: datetime, *, t
     watch.failures = 0
     stored = page_snapshot(watch) or stored_snapshot(article)
     gone_reason = verdict.reason if verdict.state == GONE else ""
-    seen = None
     if not gone_reason and not fetched.not_modified:
-        seen = _seen_snapshot(fetched, article.url)
+        seen = seen or _seen_snapshot(fetched, article.url)
         if not holds_article(stored, seen):
             gone_reason = "soft_404"
     if gone_reason:
