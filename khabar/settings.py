@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "khabar.sources",
     "khabar.news",
     "khabar.site",
+    "khabar.console",
     "khabar.search",
     "khabar.stories",
     "django.contrib.sitemaps",

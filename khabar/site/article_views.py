@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
@@ -22,8 +24,34 @@ COMMENT_RATE_SECONDS = 10 * 60  # … in this many seconds
 RATE_LIMITED = "شما در چند دقیقهٔ اخیر چند نظر فرستاده‌اید. لطفاً چند دقیقهٔ دیگر دوباره تلاش کنید."
 
 
+class ArticleGone(Exception):
+    """The article was taken down by an operator: readers get 410 Gone, not 404."""
+
+
 def _article_or_404(pk: int) -> Article:
-    return get_object_or_404(selectors.visible_articles(), pk=pk)
+    found = selectors.visible_articles().filter(pk=pk).first()
+    if found is None:
+        if Article.objects.filter(pk=pk, hidden=True).exists():
+            raise ArticleGone(pk)
+        raise Http404("خبر پیدا نشد")
+    return found
+
+
+def gone(request) -> HttpResponse:
+    return render(request, "410.html", status=410)
+
+
+def answers_gone(view):
+    """Turn ``ArticleGone`` into the 410 page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ArticleGone:
+            return gone(request)
+
+    return wrapper
 
 
 def _render_article(request, article: Article, form: CommentForm, status: int = 200):
@@ -50,6 +78,7 @@ def _render_article(request, article: Article, form: CommentForm, status: int = 
 
 
 @require_safe
+@answers_gone
 @cached_page(on_hit="article_view")  # cached answers count the view too (khabar.site.apps)
 def article(request, pk: int):
     response = _render_article(request, _article_or_404(pk), CommentForm())
@@ -58,6 +87,7 @@ def article(request, pk: int):
 
 
 @require_safe
+@answers_gone
 @cached_page
 def article_text(request, pk: int):
     """A light page for slow connections: no stylesheet, font, image or sidebar."""
@@ -73,6 +103,7 @@ def article_text(request, pk: int):
 
 
 @require_POST
+@answers_gone
 def comment(request, pk: int):
     item = _article_or_404(pk)
     form = CommentForm(request.POST)
