@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from khabar.console import views
+from khabar.console import source_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -13,6 +13,12 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(next_page="console:login"), name="logout"),
     path("audit/", views.audit_log, name="audit"),
+    path("sources/", source_views.sources, name="sources"),
+    path("sources/<slug:slug>/", source_views.source, name="source"),
+    path("sources/<slug:slug>/pause/", source_views.source_pause, name="source_pause"),
+    path("sources/<slug:slug>/resume/", source_views.source_resume, name="source_resume"),
+    path("sources/<slug:slug>/check/", source_views.source_check, name="source_check"),
+    path("sources/<slug:slug>/edit/", source_views.source_edit, name="source_edit"),
     path("takedowns/", views.takedown_list, name="takedowns"),
     path("takedowns/<int:pk>/restore/", views.takedown_restore, name="takedown_restore"),
 ]
