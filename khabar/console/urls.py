@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from khabar.console import source_views, views
+from khabar.console import outlet_views, source_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="console:login"), name="logout"),
     path("audit/", views.audit_log, name="audit"),
     path("sources/", source_views.sources, name="sources"),
+    path("sources/add/", outlet_views.add_outlet, name="add_outlet"),
+    path("opml/", outlet_views.opml, name="opml"),
+    path("opml/export/", outlet_views.opml_export, name="opml_export"),
     path("sources/<slug:slug>/", source_views.source, name="source"),
     path("sources/<slug:slug>/pause/", source_views.source_pause, name="source_pause"),
     path("sources/<slug:slug>/resume/", source_views.source_resume, name="source_resume"),

@@ -36,3 +36,8 @@ def duration_fa(value) -> str:
 @register.filter
 def status_fa(value: str) -> str:
     return STATUS_LABELS.get(value, value)
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key, key)
