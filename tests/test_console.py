@@ -11,7 +11,17 @@ from sitekit import text_of
 
 from khabar.console.models import AppendOnly, AuditEntry
 
-CONSOLE_PAGES = ["console:overview", "console:audit", "console:takedowns"]
+CONSOLE_PAGES = [
+    "console:overview",
+    "console:audit",
+    "console:takedowns",
+    "console:sources",
+    "console:add_outlet",
+    "console:opml",
+    "console:opml_export",
+    "console:comments",
+    "console:inbox",
+]
 
 
 @pytest.fixture

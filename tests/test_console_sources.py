@@ -183,6 +183,8 @@ def test_console_pages_keep_bounded_queries_with_500_outlets_and_100000_articles
         reverse("console:source", args=["outlet-0"]),
         reverse("console:audit"),
         reverse("console:takedowns"),
+        reverse("console:comments"),
+        reverse("console:inbox"),
     ]
     for page in pages:
         with django_assert_max_num_queries(15):

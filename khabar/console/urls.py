@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from khabar.console import outlet_views, source_views, views
+from khabar.console import moderation_views, outlet_views, source_views, views
 
 app_name = "console"
 urlpatterns = [
@@ -22,6 +22,10 @@ urlpatterns = [
     path("sources/<slug:slug>/resume/", source_views.source_resume, name="source_resume"),
     path("sources/<slug:slug>/check/", source_views.source_check, name="source_check"),
     path("sources/<slug:slug>/edit/", source_views.source_edit, name="source_edit"),
+    path("comments/", moderation_views.comments, name="comments"),
+    path("comments/act/", moderation_views.comments_act, name="comments_act"),
+    path("inbox/", moderation_views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", moderation_views.inbox_mark, name="inbox_mark"),
     path("takedowns/", views.takedown_list, name="takedowns"),
     path("takedowns/<int:pk>/restore/", views.takedown_restore, name="takedown_restore"),
 ]
