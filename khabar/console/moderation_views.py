@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from khabar.console import audit
 from khabar.console.access import staff_only
+from khabar.pipeline.persian import to_persian_digits
 
 QUEUE_PAGE = 50
 INBOX_PAGE = 50
@@ -80,7 +81,7 @@ def comments_act(request):
                 )
                 comment.delete()
     done = "تأیید" if action == "approve" else "رد"
-    messages.success(request, f"{len(chosen)} نظر {done} شد.")
+    messages.success(request, to_persian_digits(f"{len(chosen)} نظر {done} شد."))
     return _back(request, "console:comments")
 
 

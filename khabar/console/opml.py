@@ -133,7 +133,9 @@ def import_lines(lines: list[dict]) -> tuple[int, int]:
                 continue
             parts = urlsplit(line["url"])
             homepage = f"{parts.scheme}://{parts.netloc}/"
-            source = source_for_site(homepage)
+            # The outlet the file names (its group outline), else the registered outlet of the feed's site.
+            source = Source.objects.filter(name=line["outlet"]).first() if line["outlet"] else None
+            source = source or source_for_site(homepage)
             if source is None:
                 host = parts.hostname or parts.netloc
                 source, created = Source.objects.get_or_create(

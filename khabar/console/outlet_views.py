@@ -13,6 +13,7 @@ from khabar.console.forms import AddOutletForm, OpmlImportForm
 from khabar.console.opml import STATE_LABELS, as_session, export_opml, import_lines, read_opml
 from khabar.crawler.discovery import discover_outlet
 from khabar.pipeline.discovery import DiscoveryReport, PlannedCrawl
+from khabar.pipeline.persian import to_persian_digits
 from khabar.sources.catalog import register_discovered
 
 DISCOVERY_KEY = "console_discovery"
@@ -45,7 +46,7 @@ def add_outlet(request):
             messages.error(request, f"افزوده نشد: {error}")
             return redirect("console:add_outlet")
         audit.record(request, "source_add", source, detail=f"{len(created)} خوراک یا صفحه از {data['url']}")
-        messages.success(request, f"{source.name} افزوده شد: {len(created)} مورد برای خزش.")
+        messages.success(request, to_persian_digits(f"{source.name} افزوده شد: {len(created)} مورد برای خزش."))
         return redirect("console:source", slug=source.slug)
     if request.method == "POST" and form.is_valid():
         report = discover_outlet(form.cleaned_data["url"])
@@ -78,7 +79,7 @@ def opml(request):
             label="OPML",
             detail=f"{feeds} خوراک و {outlets} منبع تازه از {len(stored)} ردیف",
         )
-        messages.success(request, f"درون‌ریزی شد: {feeds} خوراک، {outlets} منبع تازه.")
+        messages.success(request, to_persian_digits(f"درون‌ریزی شد: {feeds} خوراک، {outlets} منبع تازه."))
         return redirect("console:opml")
     if request.method == "POST":
         form = OpmlImportForm(request.POST, request.FILES)

@@ -15,6 +15,7 @@ from khabar.console.audit import filtered
 from khabar.console.models import AuditEntry, Takedown
 from khabar.console.overview import overview as overview_figures
 from khabar.news.models import Article
+from khabar.pipeline.persian import to_persian_digits
 from khabar.stories.models import Story
 
 AUDIT_PAGE = 50
@@ -70,7 +71,7 @@ def takedown_list(request):
         else:
             found = {"article": target} if kind != "story" else {"story": target}
             done = takedowns.take_down(request, reason=reason, note=note, **found)
-            messages.success(request, f"پنهان شد: {target} ({len(done.article_ids)} خبر)")
+            messages.success(request, to_persian_digits(f"پنهان شد: {target} ({len(done.article_ids)} خبر)"))
         return redirect("console:takedowns")
     items = Takedown.objects.select_related("article", "story", "taken_by", "restored_by")
     return render(
@@ -91,5 +92,5 @@ def takedown_list(request):
 def takedown_restore(request, pk: int):
     takedown = get_object_or_404(Takedown, pk=pk)
     shown = takedowns.restore(request, takedown, note=request.POST.get("note", "").strip())
-    messages.success(request, f"بازگردانده شد: {shown} خبر")
+    messages.success(request, to_persian_digits(f"بازگردانده شد: {shown} خبر"))
     return redirect("console:takedowns")
