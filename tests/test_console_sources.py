@@ -123,11 +123,12 @@ def test_pause_resume_check_and_edit_are_done_and_audited(staff_client, outlets,
     slug = "healthy"
     feed = outlets[slug].feeds.get()
     staff_client.post(reverse("console:source_pause", args=[slug]), {"reason": "تعمیر سایت رسانه"})
-    feed.refresh_from_db()
-    assert feed.paused_at is not None and feed.status == "paused"
+    assert not Feed.objects.crawlable().filter(pk=feed.pk).exists()  # neither checked nor rediscovered
+    assert 'badge-paused">متوقف' in text_of(staff_client.get(reverse("console:source", args=[slug])))
+    Feed.objects.filter(pk=feed.pk).update(paused_at=timezone.now())  # and paused after failing for days
     staff_client.post(reverse("console:source_resume", args=[slug]))
     feed.refresh_from_db()
-    assert feed.paused_at is None
+    assert feed.paused_at is None and Feed.objects.crawlable().filter(pk=feed.pk).exists()
     Feed.objects.filter(pk=feed.pk).update(next_check_at=timezone.now() + timedelta(hours=3))
     staff_client.post(reverse("console:source_check", args=[slug]))
     feed.refresh_from_db()

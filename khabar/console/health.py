@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from khabar.crawler.status import STATUS_ORDER
 from khabar.news.models import Article
-from khabar.sources.models import Feed
+from khabar.sources.models import Feed, Source
 
 HEALTH_FIELDS = (
     "id",
@@ -42,10 +42,13 @@ QUIET_FACTOR = 3  # … or than three usual gaps between two items
 
 
 def outlet_statuses(source_ids=None) -> dict[int, str]:
-    """source id → the worst status of its feeds (disabled feeds count only when all are)."""
+    """source id → the worst status of its feeds (disabled feeds count only when all are);
+    an outlet turned off (``Source.active``, the console's «توقف») is paused. Two queries."""
     feeds = Feed.objects.only(*HEALTH_FIELDS)
+    stopped = Source.objects.filter(active=False)
     if source_ids is not None:
         feeds = feeds.filter(source_id__in=source_ids)
+        stopped = stopped.filter(pk__in=source_ids)
     by_source: dict[int, list[str]] = defaultdict(list)
     for feed in feeds:
         by_source[feed.source_id].append(feed.status)
@@ -53,6 +56,8 @@ def outlet_statuses(source_ids=None) -> dict[int, str]:
     for source_id, statuses in by_source.items():
         live = [s for s in statuses if s != "disabled"] or statuses
         result[source_id] = min(live, key=lambda s: STATUS_ORDER.get(s, 9))
+    for source_id in stopped.values_list("pk", flat=True):
+        result[source_id] = "paused"
     return result
 
 

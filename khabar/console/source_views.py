@@ -58,27 +58,29 @@ def _acted(request, found: Source, action: str, text: str, detail: str = ""):
 @require_POST
 @staff_only
 def source_pause(request, slug: str):
+    """Stop crawling the outlet (``Source.active`` off): no check, no daily rediscovery, until resumed."""
     found = get_object_or_404(Source, slug=slug)
     with transaction.atomic():
-        now = timezone.now()
-        count = found.feeds.filter(paused_at__isnull=True).update(
-            paused_at=now, next_check_reason="paused by an operator in the console"
-        )
-        return _acted(request, found, "source_pause", f"{found.name} متوقف شد.", f"{count} خوراک")
+        found.active = False
+        found.save(update_fields=["active"])
+        return _acted(request, found, "source_pause", f"{found.name} متوقف شد.")
 
 
 @require_POST
 @staff_only
 def source_resume(request, slug: str):
+    """Crawl the outlet again, at once: paused feeds (by hand or after failing for days) are resumed too."""
     found = get_object_or_404(Source, slug=slug)
     with transaction.atomic():
+        found.active = True
+        found.save(update_fields=["active"])
         feeds = list(found.feeds.filter(paused_at__isnull=False))
         for feed in feeds:
             feed.resume()
             feed.save(
                 update_fields=["paused_at", "failing_since", "error_streak", "next_check_at", "next_check_reason"]
             )
-        return _acted(request, found, "source_resume", f"{found.name} از سر گرفته شد.", f"{len(feeds)} خوراک")
+        return _acted(request, found, "source_resume", f"{found.name} از سر گرفته شد.", f"{len(feeds)} خوراک متوقف")
 
 
 @require_POST
