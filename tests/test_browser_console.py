@@ -26,6 +26,7 @@ from test_browser import (
 
 from khabar.console.models import AuditEntry, Takedown
 from khabar.newsweb.server import NewsWeb
+from khabar.pipeline.persian import to_persian_digits
 from khabar.search.backends import get_backend
 from khabar.site.models import Comment
 from khabar.sources.models import Feed, Source
@@ -182,7 +183,7 @@ def test_approve_a_comment_by_keyboard(browser, live_server, operator, lavrov):
             visit.page.keyboard.press("a")
         assert "۱ نظر تأیید شد" in visit.page.inner_text("main")
         visit.open(lavrov.get_absolute_url())
-        assert f"نظری برای تأیید در {width}" in visit.page.inner_text("#comments")
+        assert to_persian_digits(f"نظری برای تأیید در {width}") in visit.page.inner_text("#comments")
 
     run_at_each_width(browser, live_server, scenario)
     assert Comment.objects.filter(approved=True).count() == 2
