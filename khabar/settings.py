@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "khabar.sources",
     "khabar.news",
     "khabar.site",
+    "khabar.console",
     "khabar.search",
     "khabar.stories",
     "khabar.originals",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -23,8 +25,34 @@ COMMENT_RATE_SECONDS = 10 * 60  # … in this many seconds
 RATE_LIMITED = "شما در چند دقیقهٔ اخیر چند نظر فرستاده‌اید. لطفاً چند دقیقهٔ دیگر دوباره تلاش کنید."
 
 
+class ArticleGone(Exception):
+    """The article was taken down by an operator: readers get 410 Gone, not 404."""
+
+
 def _article_or_404(pk: int) -> Article:
-    return get_object_or_404(selectors.visible_articles(), pk=pk)
+    found = selectors.visible_articles().filter(pk=pk).first()
+    if found is None:
+        if Article.objects.filter(pk=pk, hidden=True).exists():
+            raise ArticleGone(pk)
+        raise Http404("خبر پیدا نشد")
+    return found
+
+
+def gone(request) -> HttpResponse:
+    return render(request, "410.html", status=410)
+
+
+def answers_gone(view):
+    """Turn ``ArticleGone`` into the 410 page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ArticleGone:
+            return gone(request)
+
+    return wrapper
 
 
 def _render_article(request, article: Article, form: CommentForm, status: int = 200, live_csrf: bool = False):
@@ -54,6 +82,7 @@ def _render_article(request, article: Article, form: CommentForm, status: int = 
 
 
 @require_safe
+@answers_gone
 @cached_page(query={COMMENT_SENT_PARAM: one_of(COMMENT_SENT_VALUE)})
 def article(request, pk: int):
     """The same bytes for every reader: views are counted by the page script's beacon."""
@@ -67,6 +96,7 @@ TEXT_PAGE_STYLE = (
 
 
 @require_safe
+@answers_gone
 @cached_page
 def article_text(request, pk: int):
     """A light page for slow connections: no stylesheet, font, image or sidebar."""
@@ -84,6 +114,7 @@ def article_text(request, pk: int):
     return response
 
 
+@answers_gone
 @require_http_methods(["GET", "HEAD", "POST"])
 def comment(request, pk: int):
     """POST: a comment. GET: the article with a ready comment form, for browsers that run no script."""
