@@ -23,13 +23,13 @@ RATE_LIMITED = "شما در چند دقیقهٔ اخیر چند نظر فرست�
 
 
 def _article_or_404(pk: int) -> Article:
-    return get_object_or_404(selectors.visible_articles(), pk=pk)
+    return get_object_or_404(selectors.visible_articles().select_related("story"), pk=pk)
 
 
 def _render_article(request, article: Article, form: CommentForm, status: int = 200, live_csrf: bool = False):
     """The article page. ``live_csrf``: an answer never cached (a form sent back, the no-script
     comment page) carries the reader's CSRF token itself; cached pages leave it to the script."""
-    important = selectors.important_in_category(article.category, exclude_pk=article.pk) if article.category_id else []
+    important = selectors.important_beside(article) if article.category_id else []
     canonical_url = public_url(request, article.get_absolute_url())
     return render(
         request,
