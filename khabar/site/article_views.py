@@ -13,6 +13,7 @@ from khabar.public_url import public_url
 from khabar.site import selectors, seo
 from khabar.site.forms import CommentForm
 from khabar.site.page_cache import cached_page, one_of
+from khabar.site.security import policy_allowing_style
 from khabar.site.visitors import within_rate
 
 COMMENT_SENT_PARAM = "comment"
@@ -59,19 +60,28 @@ def article(request, pk: int):
     return _render_article(request, _article_or_404(pk), CommentForm())
 
 
+# The text-only page's one inline style, allowed by its hash in the page's Content-Security-Policy.
+TEXT_PAGE_STYLE = (
+    "body{max-width:40rem;margin:0 auto;padding:.75rem;font-family:Tahoma,sans-serif;line-height:1.9}a{color:LinkText}"
+)
+
+
 @require_safe
 @cached_page
 def article_text(request, pk: int):
     """A light page for slow connections: no stylesheet, font, image or sidebar."""
     item = _article_or_404(pk)
-    return render(
+    response = render(
         request,
         "site/article_text.html",
         {
             "article": item,
             "canonical_url": public_url(request, item.get_absolute_url()),
+            "style": TEXT_PAGE_STYLE,
         },
     )
+    response["Content-Security-Policy"] = policy_allowing_style(TEXT_PAGE_STYLE)
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -3,6 +3,7 @@ from django.templatetags.static import static
 from django.urls import path
 from django.views.generic import RedirectView
 
+from khabar.originals.urls import urlpatterns as originals_urlpatterns
 from khabar.site import article_views, discovery, feeds, image_proxy, page_views, reader_endpoints, search_views, views
 from khabar.site.page_cache import cached_page, page_number
 from khabar.stories.urls import urlpatterns as story_urlpatterns
@@ -52,3 +53,4 @@ urlpatterns = [
     ),
 ]
 urlpatterns += story_urlpatterns
+urlpatterns += originals_urlpatterns
