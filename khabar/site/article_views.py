@@ -30,7 +30,7 @@ class ArticleGone(Exception):
 
 
 def _article_or_404(pk: int) -> Article:
-    found = selectors.visible_articles().filter(pk=pk).first()
+    found = selectors.visible_articles().select_related("story").filter(pk=pk).first()
     if found is None:
         if Article.objects.filter(pk=pk, hidden=True).exists():
             raise ArticleGone(pk)
@@ -58,7 +58,7 @@ def answers_gone(view):
 def _render_article(request, article: Article, form: CommentForm, status: int = 200, live_csrf: bool = False):
     """The article page. ``live_csrf``: an answer never cached (a form sent back, the no-script
     comment page) carries the reader's CSRF token itself; cached pages leave it to the script."""
-    important = selectors.important_in_category(article.category, exclude_pk=article.pk) if article.category_id else []
+    important = selectors.important_beside(article) if article.category_id else []
     canonical_url = public_url(request, article.get_absolute_url())
     return render(
         request,
