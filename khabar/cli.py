@@ -283,12 +283,10 @@ def cmd_newsweb(args) -> int:
 def cmd_serve(args) -> int:
     setup_django()
     ensure_database()
-    from khabar.crawler.runner import SiteServer
+    from khabar.server import serve
 
-    site = SiteServer(args.host, args.port).start()
-    print(f"Khabar is serving at {site.url} (Ctrl-C stops)")
-    wait_for_interrupt()
-    site.stop()
+    print(f"Khabar is serving at http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
+    serve(args.host, args.port)
     return 0
 
 
@@ -307,7 +305,14 @@ def cmd_worker(args) -> int:
     return 0
 
 
+def share_the_cache() -> None:
+    """The crawler runs in this process and the site in the server's: one cache on disk, so that
+    new articles refresh the pages at once (``KHABAR_CACHE_URL``, unless set)."""
+    os.environ.setdefault("KHABAR_CACHE_URL", "file://")
+
+
 def cmd_demo(args) -> int:
+    share_the_cache()
     setup_django(DEMO_SETTINGS)  # its own database, the news web on loopback
     ensure_database()
     from khabar.crawler.demo import run_demo
@@ -316,6 +321,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_run(args) -> int:
+    share_the_cache()
     setup_django()
     ensure_database()
     from khabar.crawler.demo import run_live

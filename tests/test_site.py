@@ -131,10 +131,11 @@ def test_relative_links_of_a_stored_body_point_to_the_outlet(client, mehr):
 
 
 @pytest.mark.django_db
-def test_hidden_and_missing_articles_are_404(client, lavrov):
+def test_hidden_articles_are_gone_and_missing_ones_404(client, lavrov):
     Article.objects.filter(pk=lavrov.pk).update(hidden=True)
-    assert client.get(f"/news/{lavrov.pk}/").status_code == 404
-    assert client.post(f"/news/{lavrov.pk}/comment/", {"name": "علی", "text": "سلام"}).status_code == 404
+    assert client.get(f"/news/{lavrov.pk}/").status_code == 410  # taken down: gone, not missing
+    assert client.get(f"/news/{lavrov.pk}/text/").status_code == 410
+    assert client.post(f"/news/{lavrov.pk}/comment/", {"name": "علی", "text": "سلام"}).status_code == 410
     assert client.get("/news/999999/").status_code == 404
     assert Comment.objects.count() == 0
     # hidden articles are in no list either

@@ -11,6 +11,7 @@ class SiteConfig(AppConfig):
 
         from khabar.news.models import Article
         from khabar.news.signals import articles_stored
+        from khabar.site import security  # noqa: F401 - registers the deploy checks
         from khabar.site.models import Comment
         from khabar.site.page_cache import bump_content_version
         from khabar.sources.models import Category, Source

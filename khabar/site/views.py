@@ -75,7 +75,7 @@ def category(request, slug: str):
             "current_category": current,
             "page_obj": page,
             "page_range": page_range,
-            "important": selectors.important_in_category(current),
+            "important": selectors.important_now(current)[: selectors.IMPORTANT_ITEMS],
             "canonical_url": public_url(request, current.get_absolute_url(), page.number),
             "feed_links": feed_links(f"خبر: اخبار {current.name}", "category", current.slug),
         },

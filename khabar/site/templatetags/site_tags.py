@@ -8,6 +8,7 @@ import hashlib
 from django import template
 from django.core.cache import cache
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -15,6 +16,7 @@ from khabar.news.credits import article_credits
 from khabar.pipeline.persian import display_digits_html
 from khabar.pipeline.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize_html
 from khabar.site import selectors
+from khabar.site.page_cache import cached_value
 
 register = template.Library()
 
@@ -77,10 +79,17 @@ def feed_status(value: str) -> str:
     return FEED_STATUS.get(value, value)
 
 
-@register.inclusion_tag("site/includes/sidebar.html")
-def sidebar_boxes() -> dict:
-    """The «پربازدیدها» and «پربحث‌ترین‌ها» boxes of every page's sidebar (cached for a minute)."""
-    return selectors.sidebar()
+@register.simple_tag
+def sidebar_boxes() -> SafeString:
+    """The «پربازدیدها» and «پربحث‌ترین‌ها» boxes of every page's sidebar: rendered once and shared
+    by every page as HTML until the content changes (at most a minute: views change the ranking)."""
+    return mark_safe(
+        cached_value(
+            "sidebar-html",
+            lambda: render_to_string("site/includes/sidebar.html", selectors.sidebar_lists()),
+            selectors.SIDEBAR_CACHE_SECONDS,
+        )
+    )
 
 
 @register.inclusion_tag("site/includes/credit_line.html")
