@@ -22,7 +22,7 @@ from khabar.news.models import Article
 from khabar.pipeline.health import NETWORK_KINDS, failure_class, looks_like_html, should_pause
 from khabar.pipeline.polling import SIBLING_CHECK_AFTER, WINDOW, next_poll, next_retry, outlet_is_active
 from khabar.pipeline.records import FeedRefresh
-from khabar.sources.models import Feed, RobotsFile
+from khabar.sources.models import Feed, FeedCheck, RobotsFile
 
 log = logging.getLogger("khabar.crawler")
 MAX_ITEM_TIMES = 2000
@@ -135,3 +135,26 @@ def record_failure(feed: Feed, refresh: FeedRefresh, now=None) -> None:
     )
     feed.next_check_at = now + timedelta(seconds=plan.seconds)
     feed.next_check_reason = plan.reason[:300]
+
+
+def log_check(feed: Feed, refresh: FeedRefresh, new_items: int, now) -> None:
+    """Keep this check in the feed's recent history (the last ``FeedCheck.KEEP``), for the console."""
+    fetched = refresh.fetch
+    FeedCheck.objects.create(
+        feed_id=feed.pk,
+        checked_at=now,
+        status=(fetched.status or None) if fetched is not None else None,
+        bytes=len(fetched.content) if fetched is not None else 0,
+        seconds=round(fetched.elapsed, 3) if fetched is not None and fetched.status else None,
+        new_items=new_items,
+        not_modified=refresh.not_modified,
+        error_kind=(refresh.error_kind or "")[:20] if refresh.error else "",
+        error=(refresh.error or "")[:500],
+    )
+    oldest_kept = list(
+        FeedCheck.objects.filter(feed_id=feed.pk)
+        .order_by("-id")
+        .values_list("id", flat=True)[FeedCheck.KEEP : FeedCheck.KEEP + 1]
+    )
+    if oldest_kept:
+        FeedCheck.objects.filter(feed_id=feed.pk, id__lte=oldest_kept[0]).delete()

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from khabar.crawler.article_images import fetch_article_images
 from khabar.crawler.egress import polite_fetcher
-from khabar.crawler.feed_health import record_failure, record_success
+from khabar.crawler.feed_health import log_check, record_failure, record_success
 from khabar.crawler.healing import follow_permanent_redirect
 from khabar.crawler.learned import feed_request, remember_non_articles, unstored_items
 from khabar.news.signals import articles_stored
@@ -151,4 +151,5 @@ def store_and_record(feed: Feed, refresh: FeedRefresh, report: FeedReport) -> li
             feed.title = refresh.parsed.title[:300]
         follow_permanent_redirect(feed, refresh, now)
     feed.save()
+    log_check(feed, refresh, report.new, now)
     return new_ids

@@ -14,7 +14,7 @@ from khabar.news.models import Article
 from khabar.public_url import public_url
 from khabar.site import selectors
 from khabar.site.context import menu_categories
-from khabar.site.page_cache import cached_page
+from khabar.site.page_cache import cached_page, page_number
 from khabar.site.pagination import PER_PAGE, paginate
 from khabar.sources.models import Source
 from khabar.stories.selectors import attach_outlets, top_stories
@@ -33,8 +33,8 @@ def feed_links(title: str, name: str, *args) -> list[dict]:
     ]
 
 
-def _paginate(request, queryset):
-    return paginate(request, queryset)
+def _paginate(request, queryset, count_key: str | None = None):
+    return paginate(request, queryset, count_key=count_key)
 
 
 @require_safe
@@ -56,14 +56,17 @@ def home(request):
     )
 
 
+PAGED = {"page": page_number}
+
+
 @require_safe
-@cached_page
+@cached_page(query=PAGED)
 def category(request, slug: str):
     categories = menu_categories(request)
     current = next((c for c in categories if c.slug == slug), None)
     if current is None:
         raise Http404("دسته پیدا نشد")
-    page, page_range = _paginate(request, selectors.latest(current))
+    page, page_range = _paginate(request, selectors.latest(current), count_key=f"category:{current.pk}")
     return render(
         request,
         "site/category.html",
@@ -72,7 +75,7 @@ def category(request, slug: str):
             "current_category": current,
             "page_obj": page,
             "page_range": page_range,
-            "important": selectors.important_in_category(current),
+            "important": selectors.important_now(current)[: selectors.IMPORTANT_ITEMS],
             "canonical_url": public_url(request, current.get_absolute_url(), page.number),
             "feed_links": feed_links(f"خبر: اخبار {current.name}", "category", current.slug),
         },
@@ -103,9 +106,9 @@ def top(request):
 
 
 @require_safe
-@cached_page
+@cached_page(query=PAGED)
 def latest(request):
-    page, page_range = _paginate(request, selectors.latest())
+    page, page_range = _paginate(request, selectors.latest(), count_key="latest")
     return render(
         request,
         "site/latest.html",
@@ -119,10 +122,10 @@ def latest(request):
 
 
 @require_safe
-@cached_page
+@cached_page(query=PAGED)
 def source(request, slug: str):
     outlet = get_object_or_404(Source, slug=slug)
-    page, page_range = _paginate(request, selectors.latest_of_source(outlet))
+    page, page_range = _paginate(request, selectors.latest_of_source(outlet), count_key=f"source:{outlet.pk}")
     return render(
         request,
         "site/source.html",
