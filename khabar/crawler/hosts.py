@@ -65,25 +65,29 @@ def take_host(name: str, *, gap: float, holder: str, hold: float, lease: float) 
     """(grant id, 0) when ``holder`` may send to ``name`` for ``hold`` seconds (a grant it holds is
     renewed), else (None, seconds to wait before asking again)."""
     with transaction.atomic():
-        host = _locked_host(name)
-        now = timezone.now()
-        live = list(HostSlot.objects.filter(host=host, expires_at__gt=now).values_list("pk", "holder"))
-        mine = [pk for pk, by in live if by == holder]
-        if len(mine) < len(live):  # another crawl holds the host
-            return None, HELD_HOST_RETRY
-        not_before = host.next_allowed_at
-        if host.last_request_at is not None and not mine:
-            not_before = max(not_before, host.last_request_at + timedelta(seconds=gap))
-        if not_before > now:
-            return None, (not_before - now).total_seconds()
-        expires = now + timedelta(seconds=hold + lease)  # ``lease`` covers a request sent at the end of ``hold``
-        if mine:
-            HostSlot.objects.filter(pk=mine[0]).update(expires_at=expires)
-            return mine[0], 0.0
-        HostSlot.objects.filter(host=host, expires_at__lte=now).delete()  # holders that died
-        grant = HostSlot.objects.create(host=host, holder=holder, taken_at=now, expires_at=expires)
-        Host.objects.filter(pk=host.pk).update(last_request_at=now)  # until the real last request is written back
-        return grant.pk, 0.0
+        return _take(name, gap=gap, holder=holder, hold=hold, lease=lease)
+
+
+def _take(name: str, *, gap: float, holder: str, hold: float, lease: float) -> tuple[int | None, float]:
+    host = _locked_host(name)
+    now = timezone.now()
+    live = list(HostSlot.objects.filter(host=host, expires_at__gt=now).values_list("pk", "holder"))
+    mine = [pk for pk, by in live if by == holder]
+    if len(mine) < len(live):  # another crawl holds the host
+        return None, HELD_HOST_RETRY
+    not_before = host.next_allowed_at
+    if host.last_request_at is not None and not mine:
+        not_before = max(not_before, host.last_request_at + timedelta(seconds=gap))
+    if not_before > now:
+        return None, (not_before - now).total_seconds()
+    expires = now + timedelta(seconds=hold + lease)  # ``lease`` covers a request sent at the end of ``hold``
+    if mine:
+        HostSlot.objects.filter(pk=mine[0]).update(expires_at=expires)
+        return mine[0], 0.0
+    HostSlot.objects.filter(host=host, expires_at__lte=now).delete()  # holders that died
+    grant = HostSlot.objects.create(host=host, holder=holder, taken_at=now, expires_at=expires)
+    Host.objects.filter(pk=host.pk).update(last_request_at=now)  # until the real last request is written back
+    return grant.pk, 0.0
 
 
 @dataclass
@@ -98,12 +102,33 @@ def give_back_hosts(returns: list[GrantReturn]) -> None:
     """Free grants, adding their requests to ``Host.requests`` and moving ``last_request_at`` forward."""
     with transaction.atomic():
         for back in returns:
-            HostSlot.objects.filter(pk=back.grant_id).delete()
-            changes: dict = {"requests": F("requests") + back.requests}
-            if back.last_sent is not None:
-                when = Value(back.last_sent)
-                changes["last_request_at"] = Greatest(Coalesce(F("last_request_at"), when), when)
-            Host.objects.filter(name=back.host).update(**changes)
+            _give_back(back)
+
+
+def _give_back(back: GrantReturn) -> None:
+    HostSlot.objects.filter(pk=back.grant_id).delete()
+    changes: dict = {"requests": F("requests") + back.requests}
+    if back.last_sent is not None:
+        when = Value(back.last_sent)
+        changes["last_request_at"] = Greatest(Coalesce(F("last_request_at"), when), when)
+    Host.objects.filter(name=back.host).update(**changes)
+
+
+def keep_books(
+    takes: list[tuple[str, float]], returns: list[GrantReturn], *, holder: str, hold: float, lease: float
+) -> list[tuple[int | None, float]]:
+    """One transaction for a crawl's pending bookkeeping: ``returns`` given back, then each (host, gap) of
+    ``takes`` asked for (``take_host``'s answers, in order). Rows are locked in host-name order, so two
+    crawls doing this at once cannot deadlock."""
+    steps = sorted([(back.host, 0, back) for back in returns] + [(name, 1, gap) for name, gap in takes])
+    answers: dict[str, tuple[int | None, float]] = {}
+    with transaction.atomic():
+        for name, is_take, value in steps:
+            if is_take:
+                answers[name] = _take(name, gap=value, holder=holder, hold=hold, lease=lease)
+            else:
+                _give_back(value)
+    return [answers[name] for name, _ in takes]
 
 
 def pause_host(name: str, pause: float) -> None:
@@ -129,7 +154,11 @@ def _when(unix: float | None) -> datetime | None:
 
 
 class DatabasePoliteness:
-    """Per-host limits for every worker on every machine (see the module docstring)."""
+    """Per-host limits for every worker on every machine (see the module docstring).
+
+    Grants are asked for and given back through one queue: what piles up while a transaction runs
+    goes into the next one (``keep_books``), so a batch of feeds on twenty hosts takes a few
+    transactions, not forty."""
 
     def __init__(self, *, per_host: int, min_gap: float, holder: str, lease: float, hold: float = GRANT_SECONDS):
         self.per_host, self.min_gap, self.lease, self.hold = max(1, per_host), min_gap, lease, hold
@@ -138,7 +167,9 @@ class DatabasePoliteness:
         self._grants: dict[str, _Grant] = {}
         self._waiting: dict[str, int] = defaultdict(int)
         self._taking: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._returning: dict[str, asyncio.Task] = {}
+        self._takes: list[tuple[str, float, asyncio.Future]] = []
+        self._returns: list[GrantReturn] = []
+        self._books: asyncio.Task | None = None
         self._closed = False
 
     async def acquire(self, host: str, *, min_gap: float = 0.0) -> float:
@@ -158,34 +189,71 @@ class DatabasePoliteness:
         grant.sent += 1
         return waited
 
-    async def _granted(self, host: str, gap: float) -> float:
+    def _held(self, host: str) -> bool:
         grant = self._grants.get(host)
-        if grant is not None and time.monotonic() < grant.use_until:
+        return grant is not None and time.monotonic() < grant.use_until
+
+    async def _granted(self, host: str, gap: float) -> float:
+        if self._held(host):
             return 0.0
         waited = 0.0
         async with self._taking[host]:
-            returning = self._returning.get(host)
-            if returning is not None:  # our grant's row must be gone before we ask again
-                await asyncio.gather(returning, return_exceptions=True)
-            while True:
-                grant = self._grants.get(host)
-                if grant is not None and time.monotonic() < grant.use_until:
-                    return waited
-                grant_id, wait = await sync_to_async(take_host)(
-                    host, gap=gap, holder=self.holder, hold=self.hold, lease=self.lease
-                )
-                if grant_id is not None:
-                    if grant is None or grant.grant_id != grant_id:  # new, or ours was taken away (recovery)
-                        if grant is not None:
-                            self._give_back_later(host, grant)
-                        grant = self._grants[host] = _Grant(grant_id, 0.0)
-                    grant.use_until = time.monotonic() + self.hold
-                    return waited
+            while not self._held(host):
+                answer: asyncio.Future = asyncio.get_running_loop().create_future()
+                self._takes.append((host, gap, answer))
+                self._keep_books()
+                wait = await answer
+                if self._held(host):
+                    break
                 if too_long_to_wait(wait, gap):
                     raise HostPaused(host, wait)
                 wait = max(wait, 0.001) + random.uniform(0, 0.01)  # noqa: S311 - spreads waiters, not security
                 await asyncio.sleep(wait)
                 waited += wait
+        return waited
+
+    def _keep_books(self) -> None:
+        if self._books is None or self._books.done():
+            self._books = asyncio.get_running_loop().create_task(self._write_books())
+
+    async def _write_books(self) -> None:
+        while self._takes or self._returns:
+            takes, self._takes = self._takes, []
+            returns, self._returns = self._returns, []
+            try:
+                answers = await sync_to_async(keep_books)(
+                    [(host, gap) for host, gap, _ in takes],
+                    returns,
+                    holder=self.holder,
+                    hold=self.hold,
+                    lease=self.lease,
+                )
+            except Exception as exc:  # the requests waiting for a grant fail ("internal"); grants expire by themselves
+                if returns:
+                    log.exception("could not give back %d host grant(s)", len(returns))
+                for _, _, answer in takes:
+                    if not answer.done():
+                        answer.set_exception(exc)
+                continue
+            for (host, _, answer), (grant_id, wait) in zip(takes, answers):
+                if grant_id is not None:
+                    self._record_grant(host, grant_id)
+                if not answer.done():
+                    answer.set_result(wait)
+
+    def _record_grant(self, host: str, grant_id: int) -> None:
+        grant = self._grants.get(host)
+        if grant is None or grant.grant_id != grant_id:  # new, or ours was taken away (recovery)
+            if grant is not None:
+                self._returns.append(self._return_of(host, grant))
+            grant = self._grants[host] = _Grant(grant_id, 0.0, idle_since=time.monotonic())
+            if not self._closed:
+                asyncio.get_running_loop().call_later(IDLE_RELEASE, self._release_if_idle, host, grant)
+        grant.use_until = time.monotonic() + self.hold
+
+    @staticmethod
+    def _return_of(host: str, grant: _Grant) -> GrantReturn:
+        return GrantReturn(host, grant.grant_id, grant.sent, _when(grant.last_sent))
 
     async def release(self, host: str, *, pause: float = 0.0, sent_at: float | None = None) -> None:
         await self._local.release(host, pause=pause, sent_at=sent_at)
@@ -204,35 +272,20 @@ class DatabasePoliteness:
         idle = time.monotonic() - grant.idle_since >= IDLE_RELEASE * 0.9
         if self._closed or self._grants.get(host) is not grant or grant.in_flight or self._waiting[host] or not idle:
             return
-        if self._taking[host].locked():
-            return
         del self._grants[host]
-        self._give_back_later(host, grant)
-
-    def _give_back_later(self, host: str, grant: _Grant) -> None:
-        back = GrantReturn(host, grant.grant_id, grant.sent, _when(grant.last_sent))
-        earlier = self._returning.get(host)
-
-        async def give_back() -> None:
-            if earlier is not None:
-                await asyncio.gather(earlier, return_exceptions=True)
-            try:
-                await sync_to_async(give_back_hosts)([back])
-            except Exception:  # the grant expires by itself; the count of requests is lost
-                log.exception("could not give back the grant on %s", host)
-
-        task = self._returning[host] = asyncio.get_running_loop().create_task(give_back())
-        task.add_done_callback(lambda done: self._returning.get(host) is done and self._returning.pop(host))
+        self._returns.append(self._return_of(host, grant))
+        self._keep_books()
 
     async def close(self) -> None:
         """Give every grant back (the fetcher is done)."""
         self._closed = True
-        if self._returning:
-            await asyncio.gather(*self._returning.values(), return_exceptions=True)
-        returns = [GrantReturn(h, g.grant_id, g.sent, _when(g.last_sent)) for h, g in self._grants.items()]
+        if self._books is not None:
+            await asyncio.gather(self._books, return_exceptions=True)
+        self._returns += [self._return_of(host, grant) for host, grant in self._grants.items()]
         self._grants.clear()
-        if returns:
-            await sync_to_async(give_back_hosts)(returns)
+        if self._returns:
+            self._keep_books()
+            await asyncio.gather(self._books, return_exceptions=True)
 
 
 class DatabaseRobotsCache:
