@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -17,6 +18,9 @@ from khabar.pipeline.search_keys import search_tokens
 
 SNIPPET_LENGTH = 260
 MAX_SENTENCES = 80
+# Highlighting reads the lead and the start of the body only (a results page folds at most this much
+# text per row, whatever the article's length); a match further down shows the lead's start.
+SCAN_CHARS = 1500
 _PIECES_RE = re.compile(r"(\s+)")
 _SENTENCE_RE = re.compile(r"(?<=[.!؟?])\s+|\n+")
 
@@ -64,15 +68,26 @@ def _window(sentence: str, tokens: set[str], length: int) -> str:
 
 
 def passage(lead: str, body: str, tokens: set[str], length: int = SNIPPET_LENGTH) -> str:
-    """The first sentence of the lead or body that contains a query word (else the lead's start)."""
-    sentences = [s for s in _SENTENCE_RE.split(lead or "") if s.strip()]
-    sentences += [s for s in _SENTENCE_RE.split(body or "") if s.strip()]
+    """The first sentence of the lead or the body's start (``SCAN_CHARS``) that contains a query word,
+    else the lead's start."""
+    lead = (lead or "")[:SCAN_CHARS]
+    sentences = [s for s in _SENTENCE_RE.split(lead) if s.strip()]
+    sentences += [s for s in _SENTENCE_RE.split((body or "")[: max(0, SCAN_CHARS - len(lead))]) if s.strip()]
     for sentence in sentences[:MAX_SENTENCES]:
-        if any(_marked(sentence.split(), tokens)):
+        # One fold of the sentence (as the index folded it) tells whether it matches; the words
+        # are marked one by one only in the sentence shown.
+        if not tokens.isdisjoint(search_tokens(sentence)):
             return _window(sentence.strip(), tokens, length)
     fallback = (lead or body or "").strip()
     return fallback if len(fallback) <= length else fallback[:length].rsplit(" ", 1)[0] + " …"
 
 
 def snippet(article, tokens: set[str]) -> SafeString:
-    return highlight(passage(article.lead, article.body_text, tokens), tokens)
+    """``article.body_start`` (the body's first ``SCAN_CHARS``, see ``with_body_start``) or its body."""
+    body = getattr(article, "body_start", None)
+    return highlight(passage(article.lead, article.body_text if body is None else body, tokens), tokens)
+
+
+def with_body_start(articles):
+    """``articles`` (a queryset) without their long columns, with the start of the body a snippet reads."""
+    return articles.defer("body_text", "body_html").annotate(body_start=Substr("body_text", 1, SCAN_CHARS))
