@@ -31,12 +31,28 @@ def _folded(words: str) -> frozenset[str]:
     return frozenset(search_tokens(words))
 
 
+@lru_cache(maxsize=1000)
+def _proper_prefixes(tokens: frozenset[str]) -> frozenset[str]:
+    return frozenset(t[:k] for t in tokens for k in range(1, len(t)))
+
+
+def _may_start(word: str, tokens: set[str]) -> bool:
+    """A pair starting with ``word`` can fold into a query token only if the token starts with the
+    word's own fold and goes on (می رود → میرود, بین الملل → بینالملل): pairs are folded only then."""
+    return not _proper_prefixes(frozenset(tokens)).isdisjoint(_folded(word))
+
+
 def _marked(words: list[str], tokens: set[str]) -> list[bool]:
     """Which words match; a word pair matches when only together they fold into a query token (می رود)."""
     single = [not tokens.isdisjoint(_folded(w)) for w in words]
     marks = list(single)
     for i in range(len(words) - 1):
-        if not single[i] and not single[i + 1] and not tokens.isdisjoint(_folded(f"{words[i]} {words[i + 1]}")):
+        if (
+            not single[i]
+            and not single[i + 1]
+            and _may_start(words[i], tokens)
+            and not tokens.isdisjoint(_folded(f"{words[i]} {words[i + 1]}"))
+        ):
             marks[i] = marks[i + 1] = True
     return marks
 
@@ -46,11 +62,13 @@ def highlight(text: str, tokens: set[str]) -> SafeString:
     words = pieces[::2]
     marks = _marked(words, tokens) if tokens else [False] * len(words)
     out: list[str] = []
-    for i, piece in enumerate(pieces):
-        if i % 2:
-            out.append(escape(piece))
-        elif piece:
-            out.append(f"<mark>{escape(piece)}</mark>" if marks[i // 2] else escape(piece))
+    plain = 0  # start of the run of unmarked pieces, escaped at once
+    for i in range(0, len(pieces), 2):
+        if marks[i // 2] and pieces[i]:
+            out.append(escape("".join(pieces[plain:i])))
+            out.append(f"<mark>{escape(pieces[i])}</mark>")
+            plain = i + 1
+    out.append(escape("".join(pieces[plain:])))
     return mark_safe("".join(out))
 
 
@@ -74,9 +92,7 @@ def passage(lead: str, body: str, tokens: set[str], length: int = SNIPPET_LENGTH
     sentences = [s for s in _SENTENCE_RE.split(lead) if s.strip()]
     sentences += [s for s in _SENTENCE_RE.split((body or "")[: max(0, SCAN_CHARS - len(lead))]) if s.strip()]
     for sentence in sentences[:MAX_SENTENCES]:
-        # One fold of the sentence (as the index folded it) tells whether it matches; the words
-        # are marked one by one only in the sentence shown.
-        if not tokens.isdisjoint(search_tokens(sentence)):
+        if any(_marked(sentence.split(), tokens)):  # words folded one by one: mostly cache hits
             return _window(sentence.strip(), tokens, length)
     fallback = (lead or body or "").strip()
     return fallback if len(fallback) <= length else fallback[:length].rsplit(" ", 1)[0] + " …"
