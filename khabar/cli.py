@@ -187,6 +187,15 @@ def cmd_crawl(args) -> int:
     return 0
 
 
+def cmd_originals(args) -> int:
+    setup_django(LOOPBACK_SETTINGS if args.allow_private else SETTINGS)
+    ensure_database()
+    from khabar.originals.report import print_check_report, run_checks
+
+    print_check_report(run_checks(all_watched=args.all), _console())
+    return 0
+
+
 def _add_without_discovery(args) -> int:
     from khabar.sources.catalog import add_feed
 
@@ -274,12 +283,10 @@ def cmd_newsweb(args) -> int:
 def cmd_serve(args) -> int:
     setup_django()
     ensure_database()
-    from khabar.crawler.runner import SiteServer
+    from khabar.server import serve
 
-    site = SiteServer(args.host, args.port).start()
-    print(f"Khabar is serving at {site.url} (Ctrl-C stops)")
-    wait_for_interrupt()
-    site.stop()
+    print(f"Khabar is serving at http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
+    serve(args.host, args.port)
     return 0
 
 
@@ -298,7 +305,14 @@ def cmd_worker(args) -> int:
     return 0
 
 
+def share_the_cache() -> None:
+    """The crawler runs in this process and the site in the server's: one cache on disk, so that
+    new articles refresh the pages at once (``KHABAR_CACHE_URL``, unless set)."""
+    os.environ.setdefault("KHABAR_CACHE_URL", "file://")
+
+
 def cmd_demo(args) -> int:
+    share_the_cache()
     setup_django(DEMO_SETTINGS)  # its own database, the news web on loopback
     ensure_database()
     from khabar.crawler.demo import run_demo
@@ -307,6 +321,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_run(args) -> int:
+    share_the_cache()
     setup_django()
     ensure_database()
     from khabar.crawler.demo import run_live
@@ -388,6 +403,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-private", action="store_true", help="allow crawling loopback/private addresses (the news web)"
     )
     p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("originals", help="re-check stored articles' originals for edits and removals")
+    osub = p.add_subparsers(dest="originals_command", metavar="ACTION", required=True)
+    c = osub.add_parser("check", help="run the due re-checks now (or all with --all) and print what changed")
+    c.add_argument("--all", action="store_true", help="re-check every watched article still on its schedule")
+    c.add_argument(
+        "--allow-private", action="store_true", help="allow fetching loopback/private addresses (the news web)"
+    )
+    c.set_defaults(func=cmd_originals)
 
     p = sub.add_parser("newsweb", help="serve the offline news web on loopback (for demos and tests)")
     p.add_argument("--seed", type=int, default=1)

@@ -29,20 +29,50 @@ def env_float(name: str, default: float) -> float:
     return float(value) if value else default
 
 
-def env_seconds(name: str, default: float) -> float:
+def parse_seconds(value: str) -> float:
     """A duration: plain seconds, or a number with s, m, h or d (``3d``, ``36h``, ``90m``)."""
-    value = os.environ.get(name, "").strip().lower()
-    if not value:
-        return default
+    value = value.strip().lower()
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     if value[-1] in units:
         return float(value[:-1]) * units[value[-1]]
     return float(value)
 
 
+def secret_key(data_dir: Path) -> str:
+    """``KHABAR_SECRET_KEY``, else a random key created once in ``<data_dir>/secret_key`` (mode 0600).
+
+    Created atomically (written aside, then hard-linked into place), so that processes starting
+    together agree on one key.
+    """
+    configured = os.environ.get("KHABAR_SECRET_KEY", "").strip()
+    if configured:
+        return configured
+    path = data_dir / "secret_key"
+    if not path.exists():
+        import secrets
+
+        data_dir.mkdir(parents=True, exist_ok=True)
+        aside = data_dir / f".secret_key.{os.getpid()}"
+        descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(50) + "\n")
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass  # another process was first: use its key
+        finally:
+            aside.unlink()
+    return path.read_text().strip()
+
+
+def env_seconds(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    return parse_seconds(value) if value else default
+
+
 DATA_DIR = Path(os.environ.get("KHABAR_DATA_DIR", "var")).resolve()
 DEBUG = env_bool("KHABAR_DEBUG", False)
-SECRET_KEY = os.environ.get("KHABAR_SECRET_KEY") or "khabar-insecure-development-key-set-KHABAR_SECRET_KEY"
+SECRET_KEY = secret_key(DATA_DIR)
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("KHABAR_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()
 ]
@@ -110,15 +140,20 @@ INSTALLED_APPS = [
     "khabar.sources",
     "khabar.news",
     "khabar.site",
+    "khabar.console",
     "khabar.search",
     "khabar.stories",
+    "khabar.originals",
     "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
-    # First: answers anonymous readers from the page cache before anything else runs.
+    # Behind a trusted proxy: the reader's address from X-Forwarded-For, before anything uses it.
+    "khabar.site.security.ForwardedForMiddleware",
+    # Answers anonymous readers from the page cache before anything else runs.
     "khabar.site.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "khabar.site.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -149,17 +184,35 @@ KHABAR_STORY_CATCH_UP_INTERVAL = env_float("KHABAR_STORY_CATCH_UP_INTERVAL", 120
 KHABAR_STORY_MAX_FAILURES = int(env_float("KHABAR_STORY_MAX_FAILURES", 3))
 # The document frequencies the clustering learns are saved with a batch at most this often (seconds).
 KHABAR_STORY_TERM_COUNTS_INTERVAL = env_float("KHABAR_STORY_TERM_COUNTS_INTERVAL", 60.0)
+# --- originals: re-checks of stored articles' pages for edits and removals (docs/originals.md) ---
+# Seconds after publication at which each original is fetched again (comma-separated durations).
+KHABAR_ORIGINALS_RECHECK_AFTER = [
+    parse_seconds(v) for v in os.environ.get("KHABAR_ORIGINALS_RECHECK_AFTER", "1h,6h,24h,7d").split(",") if v.strip()
+]
+# Articles of the highest-ranked stories are also re-checked this often during their first day.
+KHABAR_ORIGINALS_TOP_STORIES = int(env_float("KHABAR_ORIGINALS_TOP_STORIES", 20))
+KHABAR_ORIGINALS_TOP_EVERY = env_seconds("KHABAR_ORIGINALS_TOP_EVERY", 3 * 3600)
+# Re-checks per outlet per hour at most, so they never crowd out new items.
+KHABAR_ORIGINALS_HOST_BUDGET = int(env_float("KHABAR_ORIGINALS_HOST_BUDGET", 60))
+# A page first seen gone is confirmed removed by a check at least this much later.
+KHABAR_REMOVAL_CONFIRM_AFTER = env_seconds("KHABAR_REMOVAL_CONFIRM_AFTER", 3 * 3600)
+# Seconds between two claims of due re-checks by the scheduler loop.
+KHABAR_ORIGINALS_INTERVAL = env_float("KHABAR_ORIGINALS_INTERVAL", 60.0)
 # The search backend follows the database engine unless set to a dotted path.
 KHABAR_SEARCH_BACKEND = os.environ.get("KHABAR_SEARCH_BACKEND") or (
     "khabar.search.backends.postgres.PostgresSearchBackend"
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     else "khabar.search.backends.sqlite_fts.SqliteFtsBackend"
 )
-# One process: memory. Several processes (gunicorn, `khabar serve` + `khabar worker`): file:///dir.
+# One process: memory. Several processes (server workers, `khabar serve` + `khabar worker`): file:///dir;
+# `file://` alone is <DATA_DIR>/cache (what `khabar demo` and `khabar run` use).
 _cache_url = os.environ.get("KHABAR_CACHE_URL", "").strip()
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": _cache_url[len("file://") :]}
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": _cache_url[len("file://") :] or str(DATA_DIR / "cache"),
+        }
         if _cache_url.startswith("file://")
         else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -205,6 +258,45 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# --- the application server (`khabar serve`, `run`, `demo`: granian, khabar/server.py) ---------
+KHABAR_SERVER_WORKERS = int(env_float("KHABAR_SERVER_WORKERS", min(2, os.cpu_count() or 1)))  # processes
+KHABAR_SERVER_THREADS = int(
+    env_float("KHABAR_SERVER_THREADS", 2 * (os.cpu_count() or 1) + 1)
+)  # requests at once, per process
+# Seconds a client has to send a request's headers; also how long an idle kept-alive connection stays open.
+KHABAR_SERVER_HEADER_TIMEOUT = env_float("KHABAR_SERVER_HEADER_TIMEOUT", 10.0)
+KHABAR_SERVER_ACCESS_LOG = env_bool("KHABAR_SERVER_ACCESS_LOG", True)
+# Seconds a stopping worker has to finish its requests before it is killed.
+KHABAR_SERVER_SHUTDOWN_TIMEOUT = env_float("KHABAR_SERVER_SHUTDOWN_TIMEOUT", 20.0)
+
+# --- HTTPS and the reverse proxy (docs/deployment.md) ----------------------------------
+_https = KHABAR_SITE_URL.startswith("https://")
+# Behind a proxy that sets X-Forwarded-Proto and X-Forwarded-For (nginx, Caddy): trust both.
+KHABAR_BEHIND_PROXY = env_bool("KHABAR_BEHIND_PROXY", False)
+if KHABAR_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in [KHABAR_SITE_URL if _https else "", *os.environ.get("KHABAR_CSRF_TRUSTED_ORIGINS", "").split(",")]
+    if origin.strip()
+]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("KHABAR_SECURE_COOKIES", _https)
+SECURE_HSTS_SECONDS = int(env_seconds("KHABAR_HSTS_SECONDS", 365 * 86400 if _https else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KHABAR_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("KHABAR_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("KHABAR_SSL_REDIRECT", False)
+# No inline code: the site's one script is a file (site.js; JSON-LD is data); the text-only page's <style> has its hash.
+KHABAR_CONTENT_SECURITY_POLICY = os.environ.get("KHABAR_CONTENT_SECURITY_POLICY", "").strip() or (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+AUTHENTICATION_BACKENDS = ["khabar.site.security.ThrottledModelBackend"]
+# Failed admin sign-ins from one address within the window, then the address must wait it out.
+KHABAR_LOGIN_FAILURES = int(env_float("KHABAR_LOGIN_FAILURES", 5))
+KHABAR_LOGIN_FAILURE_WINDOW = env_seconds("KHABAR_LOGIN_FAILURE_WINDOW", 15 * 60)
+
+# Server errors are logged with their traceback whatever DEBUG says (Django's own console handler
+# speaks only in DEBUG); requests are in the server's access log (KHABAR_SERVER_ACCESS_LOG).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -213,5 +305,9 @@ LOGGING = {
     "loggers": {
         "khabar": {"handlers": ["console"], "level": os.environ.get("KHABAR_LOG_LEVEL", "INFO"), "propagate": False},
         "django_tasks_db": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # 500s with their traceback (django.request), refused hosts and CSRF failures (django.security).
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Every 4xx is already in the access log; errors only.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }

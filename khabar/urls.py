@@ -3,5 +3,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("console/", include("khabar.console.urls")),
     path("", include("khabar.site.urls")),
 ]

@@ -44,6 +44,7 @@ FOOTER_LINKS = {
 }
 
 _counter = iter(range(1, 10**6))
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
 def make_source(name: str, slug: str | None = None) -> Source:
@@ -53,7 +54,7 @@ def make_source(name: str, slug: str | None = None) -> Source:
 def make_article(source: Source, category: Category | None, **fields) -> Article:
     n = next(_counter)
     fields.setdefault("url", f"https://example.ir/news/{n}")
-    fields.setdefault("title", f"خبر آزمایشی شماره {n}")
+    fields.setdefault("title", f"خبر آزمایشی شماره {n}".translate(_PERSIAN_DIGITS))  # as readers see it
     fields.setdefault("published_at", timezone.now() - timedelta(minutes=n))
     return Article.objects.create(source=source, category=category, **fields)
 

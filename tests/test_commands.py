@@ -110,7 +110,7 @@ def test_run_offline_starts_shows_no_news_and_reports_errors(tmp_path):
         KHABAR_ALLOW_PRIVATE_ADDRESSES="1",
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # the server's worker processes start fresh interpreters (spawn)
         page = None
         while time.monotonic() < deadline:
             time.sleep(1)

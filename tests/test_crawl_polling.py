@@ -127,7 +127,7 @@ def test_feeds_answered_304_are_recorded_together_in_a_fixed_number_of_queries(d
     from khabar.crawler.feed_health import record_unchanged
     from khabar.news.models import Article
     from khabar.pipeline.records import FeedRefresh, FetchResult
-    from khabar.sources.models import Feed, Source
+    from khabar.sources.models import Feed, FeedCheck, Source
 
     now = timezone.now()
     source = Source.objects.create(name="رسانه", slug="outlet")
@@ -149,8 +149,14 @@ def test_feeds_answered_304_are_recorded_together_in_a_fixed_number_of_queries(d
             feed_url=feed.url, etag='"e"', not_modified=True, fetch=FetchResult(url=feed.url, status=304)
         )
 
-    with django_assert_num_queries(5):  # item times, feeds per host, then one UPDATE in a transaction
+    with django_assert_num_queries(7):  # item times, feeds per host, one UPDATE in a transaction; checks logged
         record_unchanged([unchanged(feed) for feed in feeds], now=now)
+    assert FeedCheck.objects.filter(not_modified=True, status=304).count() == 12
+    for _ in range(FeedCheck.KEEP):  # the history is trimmed to the last KEEP checks of each feed
+        FeedCheck.objects.bulk_create([FeedCheck(feed=feeds[0], checked_at=now)])
+    record_unchanged([unchanged(feeds[0])], now=now)
+    assert FeedCheck.objects.filter(feed=feeds[0]).count() == FeedCheck.KEEP
+    assert FeedCheck.objects.filter(feed=feeds[0]).order_by("-id").first().not_modified
     rows = {feed.pk: feed for feed in Feed.objects.all()}
     hourly, quiet = rows[feeds[0].pk], rows[feeds[1].pk]
     assert all(f.claimed_at is None and f.error_streak == 0 and f.last_status == 304 for f in rows.values())

@@ -14,7 +14,6 @@ from sitekit import make_article, text_of
 
 from khabar.news.models import Article
 from khabar.news.signals import articles_stored
-from khabar.site.middleware import CSRF_PLACEHOLDER
 from khabar.site.models import ArticleDailyViews, Comment
 from khabar.site.page_cache import page_key
 from khabar.sources.models import Category, Feed
@@ -78,30 +77,91 @@ def test_page_cache_expires_after_its_lifetime(client, lavrov, settings):
 
 
 @pytest.mark.django_db
-def test_cached_article_page_gets_a_fresh_csrf_token_per_visitor(lavrov):
-    tokens, cookies = [], []
-    for _ in range(2):
+def test_cached_article_page_is_the_same_bytes_for_every_reader_and_comments_still_work(lavrov):
+    """No per-reader state in a cached page: the form's token comes from /csrf/ (issue 13, target 2)."""
+    pages = []
+    for n in range(2):
         reader = Client(enforce_csrf_checks=True)
         response = reader.get(lavrov.get_absolute_url())
+        assert not response.cookies and "Cookie" not in response.get("Vary", "")
+        pages.append(response.content)
         html = text_of(response)
-        assert CSRF_PLACEHOLDER not in html
-        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1))
-        cookies.append(response.cookies["csrftoken"].value)
-        assert "Cookie" in response["Vary"]
-        # the token of the cached page works for this reader
+        assert 'name="csrfmiddlewaretoken" value=""' in html and 'data-csrf="/csrf/"' in html
+        token = reader.get("/csrf/")
+        assert token["Cache-Control"].startswith("max-age=0") and "csrftoken" in token.cookies
         posted = reader.post(
-            f"/news/{lavrov.pk}/comment/", {"name": "خواننده", "text": "نظر", "csrfmiddlewaretoken": tokens[-1]}
+            f"/news/{lavrov.pk}/comment/",
+            {"name": "خواننده", "text": f"نظر {n}", "csrfmiddlewaretoken": token.json()["token"]},
         )
         assert posted.status_code == 302
-    assert tokens[0] != tokens[1] and cookies[0] != cookies[1]
+    assert pages[0] == pages[1]
     assert Comment.objects.count() == 2
 
 
 @pytest.mark.django_db
-def test_signed_in_staff_see_live_pages(admin_client, lavrov):
-    admin_client.get("/")
-    count, _ = queries_for(admin_client, "/")
-    assert count > 0
+def test_without_a_script_the_comment_page_carries_its_own_token(lavrov):
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(f"/news/{lavrov.pk}/comment/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text_of(page)).group(1)
+    posted = reader.post(
+        f"/news/{lavrov.pk}/comment/", {"name": "خواننده", "text": "نظر", "csrfmiddlewaretoken": token}
+    )
+    assert posted.status_code == 302 and Comment.objects.count() == 1
+    assert f'href="/news/{lavrov.pk}/comment/#comments"' in text_of(reader.get(lavrov.get_absolute_url()))  # noscript
+
+
+@pytest.mark.django_db
+def test_a_token_placeholder_in_an_outlets_text_reveals_nothing(client, mehr, world):
+    """Issue 10, point 8: the old placeholder was replaced anywhere in the page, outlet links included."""
+    trap = "@@khabar-csrf-token@@"
+    article = make_article(mehr, world, body_html=f'<p><a href="https://evil.example/?t={trap}">پیوند</a> {trap}</p>')
+    html = text_of(client.get(article.get_absolute_url()))
+    assert html.count(trap) == 2 and "csrftoken" not in client.cookies
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cookie", ["fake-session-id", "x" * 32])
+def test_a_session_cookie_neither_bypasses_nor_varies_the_cache(client, lavrov, cookie):
+    client.get("/")
+    client.cookies["sessionid"] = cookie
+    count, response = queries_for(client, "/")
+    assert count == 0 and response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_signed_in_staff_get_the_same_cached_pages(admin_client, client, lavrov):
+    first = client.get("/")
+    count, response = queries_for(admin_client, "/")
+    assert count == 0 and response.content == first.content
+
+
+@pytest.mark.django_db
+def test_unknown_query_parameters_neither_bypass_nor_fill_the_cache(client, lavrov):
+    from django.core.cache import cache
+
+    def pages_cached() -> int:
+        return sum(":page:" in key for key in cache._cache)
+
+    client.get("/category/world/")
+    entries = pages_cached()
+    for n in range(30):
+        count, response = queries_for(client, f"/category/world/?utm_source=x{n}&fbclid={n}")
+        assert count == 0 and response.status_code == 200
+        count, _ = queries_for(client, f"{lavrov.get_absolute_url()}?comment=junk{n}&page={n}")
+        assert n == 0 or count == 0
+    assert pages_cached() == entries + 1  # only the article page itself
+    # a parameter the view reads is normalized: ?page=02 is ?page=2, ?page=1 is the first page
+    assert queries_for(client, "/category/world/?page=1")[0] == 0
+    assert text_of(client.get(f"{lavrov.get_absolute_url()}?comment=sent")).count("نظر شما پس از تأیید") == 1
+
+
+@pytest.mark.django_db
+def test_the_view_sees_only_the_normalized_parameters(client, mehr, world):
+    for i in range(35):
+        make_article(mehr, world, title=f"خبر کش {i}")
+    second = text_of(client.get("/category/world/?page=2"))
+    assert second == text_of(client.get("/category/world/?page=02&x=1"))
+    assert queries_for(client, "/category/world/?page=0002")[0] == 0
 
 
 @pytest.mark.django_db

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import re
 import time
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -25,6 +24,11 @@ from khabar.site.selectors import most_viewed
 
 DATABASE_CACHE = "django.core.cache.backends.db.DatabaseCache"
 BROWSER = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"}
+
+
+def view(client, article: Article, **headers):
+    """What a reader's browser sends once an article page is shown (the page script's beacon)."""
+    return client.post(reverse("site:article_seen", args=[article.pk]), **headers)
 
 
 def add_views(article: Article, day, count: int) -> None:
@@ -86,7 +90,7 @@ def test_most_viewed_tops_up_from_the_last_7_days(db, mehr, world):
 @pytest.mark.django_db
 def test_a_view_is_buffered_then_flushed_in_one_batch(client, lavrov):
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(lavrov.get_absolute_url(), **BROWSER).status_code == 200
+        assert view(client, lavrov, **BROWSER).status_code == 204
     assert not [q for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))]
     assert view_counter.pending() == 1
     assert ArticleDailyViews.objects.count() == 0
@@ -103,11 +107,11 @@ def test_a_view_is_buffered_then_flushed_in_one_batch(client, lavrov):
 def test_one_view_per_visitor_per_article_per_half_hour(client, lavrov, mehr, world):
     other = make_article(mehr, world)
     for _ in range(3):
-        client.get(lavrov.get_absolute_url(), **BROWSER)
-    client.get(other.get_absolute_url(), **BROWSER)
+        view(client, lavrov, **BROWSER)
+    view(client, other, **BROWSER)
     # another visitor: another address, or the same address with another browser
-    client.get(lavrov.get_absolute_url(), REMOTE_ADDR="10.1.2.3", **BROWSER)
-    client.get(lavrov.get_absolute_url(), HTTP_USER_AGENT="Mozilla/5.0 (Android 14) Chrome/131.0 Mobile")
+    view(client, lavrov, REMOTE_ADDR="10.1.2.3", **BROWSER)
+    view(client, lavrov, HTTP_USER_AGENT="Mozilla/5.0 (Android 14) Chrome/131.0 Mobile")
     assert view_counter.flush() == 4
     counts = dict(ArticleDailyViews.objects.values_list("article_id", "count"))
     assert counts == {lavrov.pk: 3, other.pk: 1}
@@ -118,8 +122,8 @@ def test_no_address_or_browser_is_kept_in_the_database_or_the_cache(client, lavr
     # The cache in a table of its own (Django's database backend) so that every key and value can be read.
     with override_settings(CACHES={"default": {"BACKEND": DATABASE_CACHE, "LOCATION": "khabar_probe_cache"}}):
         call_command("createcachetable", verbosity=0)
-        client.get(lavrov.get_absolute_url(), REMOTE_ADDR="203.0.113.77", **BROWSER)
-        client.get(lavrov.get_absolute_url(), REMOTE_ADDR="203.0.113.77", **BROWSER)  # a cached page
+        view(client, lavrov, REMOTE_ADDR="203.0.113.77", **BROWSER)
+        view(client, lavrov, REMOTE_ADDR="203.0.113.77", **BROWSER)  # the same visitor again
         assert view_counter.flush() == 1
         with connection.cursor() as cursor:
             cursor.execute("SELECT cache_key, value FROM khabar_probe_cache")
@@ -135,14 +139,14 @@ def test_no_address_or_browser_is_kept_in_the_database_or_the_cache(client, lavr
 
 @pytest.mark.django_db
 def test_the_same_visitor_counts_again_after_half_an_hour(client, lavrov, monkeypatch):
-    client.get(lavrov.get_absolute_url(), REMOTE_ADDR="203.0.113.77", **BROWSER)
+    view(client, lavrov, REMOTE_ADDR="203.0.113.77", **BROWSER)
     assert view_counter.flush() == 1
     start = time.time()
     monkeypatch.setattr(time, "time", lambda: start + 29 * 60)  # the cache's clock
-    client.get(lavrov.get_absolute_url(), REMOTE_ADDR="203.0.113.77", **BROWSER)
+    view(client, lavrov, REMOTE_ADDR="203.0.113.77", **BROWSER)
     assert view_counter.flush() == 0
     monkeypatch.setattr(time, "time", lambda: start + 31 * 60)
-    client.get(lavrov.get_absolute_url(), REMOTE_ADDR="203.0.113.77", **BROWSER)
+    view(client, lavrov, REMOTE_ADDR="203.0.113.77", **BROWSER)
     assert view_counter.flush() == 1
 
 
@@ -162,7 +166,7 @@ def test_the_same_visitor_counts_again_after_half_an_hour(client, lavrov, monkey
     ],
 )
 def test_bots_and_prefetches_are_not_counted(client, lavrov, headers):
-    assert client.get(lavrov.get_absolute_url(), **headers).status_code == 200
+    assert view(client, lavrov, **headers).status_code == 204
     assert view_counter.pending() == 0
 
 
@@ -174,19 +178,25 @@ def test_head_requests_and_comment_posts_are_not_views(client, lavrov):
 
 
 @pytest.mark.django_db
-def test_cached_pages_still_count_views(client, lavrov):
+def test_article_pages_count_nothing_the_beacon_does(client, lavrov):
+    """Counting is off the page's path: serving (fresh or cached) does no per-reader work."""
     client.get(lavrov.get_absolute_url(), **BROWSER)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(lavrov.get_absolute_url(), REMOTE_ADDR="10.9.9.9", **BROWSER)
     assert response.status_code == 200 and len(queries.captured_queries) == 0  # served from the page cache
-    assert view_counter.pending() == 2
+    assert view_counter.pending() == 0
+    assert f'data-view-beacon="/news/{lavrov.pk}/seen/"' in text_of(response)
+    with CaptureQueriesContext(connection) as queries:
+        view(client, lavrov, REMOTE_ADDR="10.9.9.9", **BROWSER)
+    assert len(queries.captured_queries) == 0 and view_counter.pending() == 1
+    assert client.get(reverse("site:article_seen", args=[lavrov.pk]), **BROWSER).status_code == 405
 
 
 @pytest.mark.django_db
 def test_flush_on_threshold(client, lavrov, settings):
     settings.KHABAR_VIEWS_FLUSH_THRESHOLD = 3
     for i in range(3):
-        client.get(lavrov.get_absolute_url(), REMOTE_ADDR=f"10.0.0.{i}", **BROWSER)
+        view(client, lavrov, REMOTE_ADDR=f"10.0.0.{i}", **BROWSER)
     assert view_counter.pending() == 0  # the third view wrote all three
     assert ArticleDailyViews.objects.get(article=lavrov).count == 3
 
@@ -197,7 +207,7 @@ def test_periodic_flush_from_the_background_thread(client, mehr, world, settings
 
     article = make_article(mehr, world)
     settings.KHABAR_VIEWS_FLUSH_SECONDS = 0.2
-    client.get(article.get_absolute_url(), **BROWSER)
+    view(client, article, **BROWSER)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and not ArticleDailyViews.objects.filter(article=article).exists():
         time.sleep(0.05)
@@ -234,8 +244,8 @@ def test_comment_without_csrf_token_is_rejected(lavrov):
 
 
 def _csrf_post(client: Client, article: Article, data: dict):
-    page = text_of(client.get(article.get_absolute_url()))
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert 'data-csrf="/csrf/"' in text_of(client.get(article.get_absolute_url()))
+    token = client.get("/csrf/").json()["token"]  # as the page script fetches it
     return client.post(reverse("site:comment", args=[article.pk]), {**data, "csrfmiddlewaretoken": token})
 
 

@@ -96,12 +96,12 @@ def _kept(rows: list[dict], kind: str) -> list[dict]:
 
 @pytest.mark.parametrize(
     ("kind", "floor"),
-    [("full", 0.92), ("lead", 0.92), ("title", 0.89)],
+    [("full", 0.92), ("lead", 0.91), ("title", 0.89)],
 )
 def test_real_persian_events_with_the_one_default(kind, floor):
     """Real Fars/Varzesh3 articles labelled by hand (README): same-topic different events stay apart.
 
-    Measured with the default: full 0.937, lead-only 0.935, headline-only 0.909.
+    Measured with the default: full 0.933, lead-only 0.925, headline-only 0.904.
     """
     rows = _kept(_fixture("persian_events.jsonl"), kind)
     _, pred, _ = cluster([document(r, n) for n, r in enumerate(rows)])
@@ -129,14 +129,20 @@ def test_bare_headlines_never_count_as_copies_by_their_few_shared_words():
     assert assigned[1].duplicate_of is None and pred[1] != pred[2]
 
 
-def test_wikiref_sample_with_the_one_default():
-    """English texts labelled by topic (WikiRef220 sample): the event default keeps topics apart and
-    joins part of each (measured P 1.0, R 0.32, F1 0.48 on the sample; topics are coarser than events)."""
-    rows = _fixture("wikiref_sample.jsonl")
+@pytest.mark.parametrize(("kind", "floor"), [("full", 0.85), ("title", 0.75)])
+def test_wikiref_with_the_one_default(kind, floor):
+    """English texts labelled by topic (all of WikiRef220, texts cut where the features stop reading).
+
+    Topics are coarser than events: a running story (Michelle Obama, the Premier League) is
+    joined by the topic step (dense stories merge and gather the smaller stories their centroid
+    now matches). Measured with the default: full P 0.974 R 0.795 F1 0.876; headlines only
+    P 0.945 R 0.669 F1 0.784.
+    """
+    rows = _kept(_fixture("wikiref220.jsonl"), kind)
     gold = {r["id"]: r["topic"] for r in rows}
     _, pred, _ = cluster([document(r, n) for n, r in enumerate(rows)])
     score = bcubed(gold, pred)
-    assert score.precision >= 0.95 and score.f1 >= 0.45, score
+    assert score.precision >= 0.93 and score.f1 >= floor, score
 
 
 def test_no_chaining_articles_are_compared_with_the_centroid():
@@ -166,7 +172,9 @@ def test_candidates_are_bounded_whatever_the_number_of_stories(monkeypatch):
     sizes = []
     original = clusterer._score_candidates
     monkeypatch.setattr(
-        clusterer, "_score_candidates", lambda d, f: sizes.append(len(clusterer._candidates(f))) or original(d, f)
+        clusterer,
+        "_score_candidates",
+        lambda d, f: sizes.append(len(clusterer._candidates(f.top_terms))) or original(d, f),
     )
     clusterer.add(doc("new", words(5000, 5007) + " " + common, 5))
     assert sizes == [config.candidates]  # not 400: the cost of an article does not grow with the stories kept
@@ -245,12 +253,12 @@ def test_cluster_and_eval_commands_on_files(tmp_path, news_web_sample):
 def test_cli_cluster_and_eval(tmp_path, capsys):
     from khabar.cli import main
 
-    source = FIXTURES / "wikiref_sample.jsonl"
+    source = FIXTURES / "wikiref220.jsonl"
     pred = tmp_path / "pred.jsonl"
     assert main(["cluster", "--input", str(source), "--output", str(pred)]) == 0
-    assert len(pred.read_text(encoding="utf-8").splitlines()) == 48
+    assert len(pred.read_text(encoding="utf-8").splitlines()) == 220
     assert main(["eval-clusters", "--gold", str(source), "--gold-field", "topic", "--pred", str(pred)]) == 0
     out = capsys.readouterr().out
     values = dict(line.split() for line in out.strip().splitlines())
-    assert set(values) == {"items", "precision", "recall", "F1"} and float(values["F1"]) >= 0.45
+    assert set(values) == {"items", "precision", "recall", "F1"} and float(values["F1"]) >= 0.85
     assert main(["eval-clusters", "--gold", str(tmp_path / "missing.jsonl"), "--pred", str(pred)]) == 2

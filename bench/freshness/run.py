@@ -109,10 +109,14 @@ def traffic_figures(
     per_host_minute: Counter = Counter()
     last_etag: dict[tuple[str, str], str] = {}
     wasted = 0
+    pages_seen: set[tuple[str, str]] = set()
     for trace in sorted(crawl, key=lambda t: t.started):
         path = urlsplit(trace.path).path
         is_feed = path in feed_paths.get(trace.host, set())
         in_window = start <= trace.started < end
+        # A page asked for again: a re-check of its original (khabar.originals), not a new item.
+        is_recheck = not is_feed and path not in ("/", "/robots.txt") and (trace.host, path) in pages_seen
+        pages_seen.add((trace.host, path))
         if is_feed:
             key = (trace.host, trace.path)
             if in_window and trace.status == 200 and trace.etag and last_etag.get(key) == trace.etag:
@@ -131,6 +135,7 @@ def traffic_figures(
             else "pages"
         ] += 1
         kinds["304 answers"] += trace.status == 304
+        kinds["page re-checks"] += is_recheck
         per_host_minute[(trace.host, int((trace.started - start) // 60))] += 1
     by_host: dict[str, list[Trace]] = defaultdict(list)
     for trace in crawl:
@@ -143,7 +148,10 @@ def traffic_figures(
             if b.started - a.started < 0.9 * gap:
                 close.append((round(b.started - a.started, 3), host, a.path[:40], b.path[:40]))
     feeds = sum(len(paths) for paths in feed_paths.values())
+    hours = minutes / 60
     return {
+        "feed_polls_per_outlet_per_hour": kinds["feed polls"] / max(len(feed_paths), 1) / hours,
+        "rechecks_per_outlet_per_hour": kinds["page re-checks"] / max(len(feed_paths), 1) / hours,
         "requests": sum(1 for t in crawl if start <= t.started < end),
         **kinds,
         "wasted": wasted,
@@ -226,7 +234,7 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=4, help="task threads per worker process")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--database", help="a PostgreSQL URL (a fresh database is created next to it); default SQLite")
-    ap.add_argument("--throughput-rounds", type=int, default=3)
+    ap.add_argument("--throughput-rounds", type=int, default=3, help="0: skip the poll throughput part")
     ap.add_argument("--gap", type=float, default=1.0, help="KHABAR_HOST_MIN_GAP of the workers")
     ap.add_argument("--out", default=str(ROOT / "bench" / "freshness" / "last-run.json"))
     args = ap.parse_args()
@@ -303,14 +311,16 @@ def main() -> int:
     from khabar.pipeline.collect import canonical_url
 
     stored = dict(Article.objects.values_list("url", "fetched_at"))
-    print("measuring poll throughput…", flush=True)
     rounds = args.throughput_rounds
-    throughput = {
-        "bare httpx GET loop": asyncio.run(bare_httpx(feed_urls, rounds)),
-        "Khabar Fetcher.fetch": asyncio.run(khabar_fetcher(feed_urls, rounds, parse=False)),
-        "Khabar fetch_feed (fetch + parse)": asyncio.run(khabar_fetcher(feed_urls, rounds, parse=True)),
-        "Khabar refresh_feeds (DB politeness, conditional GET, health)": khabar_refresh(rounds),
-    }
+    throughput = {}
+    if rounds > 0:  # 0: lag and traffic only (e.g. bench/originals/run.py)
+        print("measuring poll throughput…", flush=True)
+        throughput = {
+            "bare httpx GET loop": asyncio.run(bare_httpx(feed_urls, rounds)),
+            "Khabar Fetcher.fetch": asyncio.run(khabar_fetcher(feed_urls, rounds, parse=False)),
+            "Khabar fetch_feed (fetch + parse)": asyncio.run(khabar_fetcher(feed_urls, rounds, parse=True)),
+            "Khabar refresh_feeds (DB politeness, conditional GET, health)": khabar_refresh(rounds),
+        }
     newsweb.send_signal(signal.SIGTERM)
     newsweb.wait(120)
     report = json.loads((workdir / "newsweb.json").read_text(encoding="utf-8"))
@@ -355,6 +365,7 @@ def main() -> int:
 | lag p50 / p95 / max of those stored (missing ones count as infinitely late) | {result["lag_p50"]:.0f} s / {result["lag_p95"]:.0f} s / {result["lag_max"]:.0f} s |
 | requests in the window (feed polls / pages / homepages / robots.txt) | {t["requests"]} ({t.get("feed polls", 0)} / {t.get("pages", 0)} / {t.get("homepages", 0)} / {t.get("robots.txt", 0)}) |
 | feed polls answered 304 | {t.get("304 answers", 0)} |
+| per outlet per hour: feed polls / page re-checks (originals) | {t["feed_polls_per_outlet_per_hour"]:.1f} / {t["rechecks_per_outlet_per_hour"]:.1f} |
 | fixed 5-minute polling, feed polls alone | {t["fixed_5min_feed_polls"]:.0f} |
 | wasted requests (full answers to unchanged feeds) | {t["wasted"]} |
 | requests per host per minute: max / mean | {t["per_host_per_minute_max"]} / {t["per_host_per_minute_mean"]:.1f} |

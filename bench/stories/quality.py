@@ -124,6 +124,12 @@ def main() -> None:
         )
         for style, value in r["dup_recall"].items():
             recalls[style].append(value)
+    print("\nHeadlines only (the same items without lead and body):\n")
+    for seed in [int(s) for s in args.seeds.split(",")]:
+        rows = newsweb_rows(seed)
+        pred, _, _ = run(kept(rows, "title"), ClusteringConfig())
+        b = bcubed({r["id"]: r["event"] for r in rows}, pred)
+        print(f"* seed {seed}: P {b.precision:.4f} R {b.recall:.4f} F1 {b.f1:.4f}")
     print(
         "\nNear-duplicate recall by copy style (share of copies linked to an earlier item of their event), mean over seeds:\n"
     )

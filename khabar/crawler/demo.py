@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from khabar.crawler.runner import wait_for_interrupt
 from khabar.sources.catalog import FeedSpec, OutletSpec, load_catalog, register_outlets
 
 log = logging.getLogger("khabar")
@@ -36,28 +35,23 @@ def register_newsweb(web, *, check_interval: int = 20):
     return register_outlets(newsweb_outlets(web), check_interval=check_interval)
 
 
-def _serve_until_interrupted(services: list, banner: str) -> int:
-    print(banner, flush=True)
-    wait_for_interrupt()
-    print("\nStopping Khabar…", flush=True)
-    for service in reversed(services):
-        try:
-            service.stop()
-        except Exception:  # stopping must go on for the others
-            log.exception("error while stopping %s", service)
-    print("Stopped.", flush=True)
-    return 0
-
-
-def _start_site(args):
-    from khabar.crawler.runner import SiteServer
+def _serve_until_interrupted(services: list, args, banner: str) -> int:
+    """Serve the site in the foreground (khabar/server.py) until Ctrl-C, then stop ``services``."""
+    from khabar.server import check_port_free, serve
 
     try:
-        return SiteServer(args.host, args.port).start()
-    except OSError as exc:
-        raise SystemExit(
-            f"khabar: cannot serve the site on {args.host}:{args.port}: {exc.strerror or exc}. Use --port."
-        ) from exc
+        check_port_free(args.host, args.port)
+        print(f"{banner}\nKhabar is at http://{args.host}:{args.port}/  (Ctrl-C stops)", flush=True)
+        serve(args.host, args.port)
+    finally:
+        print("\nStopping Khabar…", flush=True)
+        for service in reversed(services):
+            try:
+                service.stop()
+            except Exception:  # stopping must go on for the others
+                log.exception("error while stopping %s", service)
+    print("Stopped.", flush=True)
+    return 0
 
 
 def run_demo(args) -> int:
@@ -74,8 +68,6 @@ def run_demo(args) -> int:
     try:
         result = register_newsweb(web, check_interval=args.poll)
         services.append(CrawlService(workers=args.workers).start())
-        site = _start_site(args)
-        services.append(site)
     except BaseException:
         for service in reversed(services):
             service.stop()
@@ -85,9 +77,9 @@ def run_demo(args) -> int:
         f"Offline news web: {len(web.outlets)} outlets on loopback ({result.feeds} new feeds registered; "
         f"{feedless} without a feed are discovered from their homepages; moved feeds and a moved domain are "
         "followed).\n"
-        f"Crawling it every {args.poll} s. Khabar is at {site.url}  (Ctrl-C stops)"
+        f"Crawling it every {args.poll} s."
     )
-    return _serve_until_interrupted(services, banner)
+    return _serve_until_interrupted(services, args, banner)
 
 
 def run_live(args) -> int:
@@ -97,14 +89,7 @@ def run_live(args) -> int:
     outlets = load_catalog(Path(args.outlets)) if args.outlets else load_catalog()
     register_outlets(outlets)
     services: list = [CrawlService(workers=args.workers).start()]
-    try:
-        site = _start_site(args)
-    except BaseException:
-        services[0].stop()
-        raise
-    services.append(site)
     banner = (
-        f"Crawling {len(outlets)} real outlets; each feed's failure is reported below and in `khabar sources list`.\n"
-        f"Khabar is at {site.url}  (Ctrl-C stops)"
+        f"Crawling {len(outlets)} real outlets; each feed's failure is reported below and in `khabar sources list`."
     )
-    return _serve_until_interrupted(services, banner)
+    return _serve_until_interrupted(services, args, banner)

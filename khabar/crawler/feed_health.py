@@ -24,7 +24,7 @@ from khabar.news.models import Article
 from khabar.pipeline.health import NETWORK_KINDS, failure_class, looks_like_html, should_pause
 from khabar.pipeline.polling import SIBLING_CHECK_AFTER, WINDOW, next_poll, next_retry, outlet_is_active
 from khabar.pipeline.records import FeedRefresh
-from khabar.sources.models import Feed, RobotsFile
+from khabar.sources.models import Feed, FeedCheck, RobotsFile
 
 log = logging.getLogger("khabar.crawler")
 MAX_ITEM_TIMES = 2000
@@ -84,6 +84,7 @@ def record_unchanged(checked: list[tuple[Feed, FeedRefresh]], now=None) -> None:
     for feed, refresh in checked:
         record_success(feed, refresh, 0, now, item_times=times[feed.pk], on_host=on_host.get(feed.host, 1))
     write_fields(feeds, SUCCESS_FIELDS)
+    log_checks([(feed, refresh, 0) for feed, refresh in checked], now)
 
 
 def write_fields(feeds: list[Feed], names: tuple[str, ...]) -> None:
@@ -199,3 +200,38 @@ def record_failure(feed: Feed, refresh: FeedRefresh, now=None) -> None:
     )
     feed.next_check_at = now + timedelta(seconds=plan.seconds)
     feed.next_check_reason = plan.reason[:300]
+
+
+def log_check(feed: Feed, refresh: FeedRefresh, new_items: int, now) -> None:
+    """Keep this check in the feed's recent history (the last ``FeedCheck.KEEP``), for the console."""
+    log_checks([(feed, refresh, new_items)], now)
+
+
+def log_checks(checks: list[tuple[Feed, FeedRefresh, int]], now) -> None:
+    """``log_check`` for many feeds: one insert, one read of their histories, one delete."""
+    rows = []
+    for feed, refresh, new_items in checks:
+        fetched = refresh.fetch
+        rows.append(
+            FeedCheck(
+                feed_id=feed.pk,
+                checked_at=now,
+                status=(fetched.status or None) if fetched is not None else None,
+                bytes=len(fetched.content) if fetched is not None else 0,
+                seconds=round(fetched.elapsed, 3) if fetched is not None and fetched.status else None,
+                new_items=new_items,
+                not_modified=refresh.not_modified,
+                error_kind=(refresh.error_kind or "")[:20] if refresh.error else "",
+                error=(refresh.error or "")[:500],
+            )
+        )
+    FeedCheck.objects.bulk_create(rows)
+    kept: dict[int, int] = defaultdict(int)
+    old = []
+    history = FeedCheck.objects.filter(feed_id__in={feed.pk for feed, _, _ in checks}).order_by("feed_id", "-id")
+    for feed_id, check_id in history.values_list("feed_id", "id"):
+        kept[feed_id] += 1
+        if kept[feed_id] > FeedCheck.KEEP:
+            old.append(check_id)
+    if old:
+        FeedCheck.objects.filter(id__in=old).delete()

@@ -26,7 +26,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.utils import timezone
 
 from khabar.crawler.egress import polite_fetcher
-from khabar.crawler.feed_health import record_failure, record_success, record_unchanged
+from khabar.crawler.feed_health import log_check, record_failure, record_success, record_unchanged
 from khabar.crawler.healing import follow_permanent_redirect
 from khabar.crawler.learned import feed_request, remember_non_articles, unstored_items
 from khabar.news.signals import articles_stored
@@ -176,3 +176,4 @@ def store_and_record(feed: Feed, refresh: FeedRefresh, report: FeedReport) -> No
             feed.title = refresh.parsed.title[:300]
         follow_permanent_redirect(feed, refresh, now)
     feed.save()
+    log_check(feed, refresh, report.new, now)

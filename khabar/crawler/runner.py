@@ -1,7 +1,7 @@
-"""Long-running services: the scheduler and task workers, and the site's web server.
+"""Long-running services: the scheduler and task workers.
 
 ``khabar worker`` runs a ``CrawlService`` on its own; ``khabar demo`` and
-``khabar run`` run one inside the same process as the ``SiteServer``.
+``khabar run`` run one in the process that also supervises the site's server (khabar/server.py).
 """
 
 from __future__ import annotations
@@ -114,37 +114,6 @@ class CrawlService:
             log.exception("could not unregister crawler process %s", self.name)
         finally:
             connections.close_all()
-
-
-class SiteServer:
-    """Django's threaded WSGI server in a background thread (static files via WhiteNoise)."""
-
-    def __init__(self, host: str = "127.0.0.1", port: int = 8000):
-        from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-        from django.core.wsgi import get_wsgi_application
-
-        class QuietHandler(WSGIRequestHandler):
-            def log_message(self, format, *args):  # noqa: A002 - stdlib signature
-                log.debug("%s - %s", self.address_string(), format % args)
-
-        self.httpd = ThreadedWSGIServer((host, port), QuietHandler, ipv6=":" in host)
-        self.httpd.daemon_threads = True
-        self.httpd.set_app(get_wsgi_application())
-        self.host, self.port = self.httpd.server_address[:2]
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="khabar-site", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}/"
-
-    def start(self) -> SiteServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self._thread.join(10)
 
 
 def wait_for_interrupt() -> None:

@@ -9,6 +9,25 @@ is due and hand real work to a task; its failure is logged and never stops
 the loop.
 """
 
+import threading
+import time
+
 from django.dispatch import Signal
 
 scheduler_tick = Signal()
+
+
+class Throttle:
+    """At most once per interval in this process (several schedulers may run): for tick receivers."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.last = float("-inf")
+
+    def ready(self, every: float) -> bool:
+        with self.lock:
+            now = time.monotonic()
+            if now - self.last < every:
+                return False
+            self.last = now
+            return True

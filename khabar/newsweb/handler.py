@@ -27,6 +27,7 @@ from khabar.newsweb.cases import (
 )
 from khabar.newsweb.faults import answer_before, transform_response
 from khabar.newsweb.feeds import CONTENT_TYPES, FEED_LIMIT, FeedEntry, render_feed
+from khabar.newsweb.originals import HANG_SECONDS
 from khabar.newsweb.outlets import OutletSpec, Publication
 from khabar.newsweb.templates import (
     Link,
@@ -235,6 +236,16 @@ class Router:
         pub = self.web.lookup(self.spec.slug, item_id)
         if pub is None or not self.web.is_visible(pub, now):
             return self.not_found()
+        served = self.web.originals.serve(pub, now - self.web.when(pub))  # edits and removals (originals.py)
+        if served.hang:
+            return Response(0, HTML, b"", headers={"X-Hang": str(HANG_SECONDS)})
+        if served.removal == "404":
+            return self.not_found()
+        if served.removal == "homepage":
+            return Response(302, HTML, b"<a href='/'>home</a>", headers={"Location": self.base + "/"})
+        if served.removal == "soft-404":
+            return self.html(render_404(PageContext(self.spec, self.base)))
+        pub = served.pub
         canonical = pub.path(self.spec)
         if path.rstrip("/") != canonical:
             r = self.html(f'<a href="{esc(quote(canonical, safe="/"))}">moved</a>', 301)
@@ -250,7 +261,8 @@ class Router:
             published=self.web.published_at(pub),
             related=related,
         )
-        return self.html(render_article(ctx), last_modified=self.web.when(pub))
+        changed = [c.at for c in self.web.originals.changed_at(pub.outlet, now - self.web.when(pub))]
+        return self.html(render_article(ctx), last_modified=self.web.when(pub) + max(changed, default=0))
 
     def old_feed(self, path: str, case: str, now: float) -> Response:
         """A feed at its first address: itself, or what is left there after a move (cases.py)."""
@@ -363,6 +375,10 @@ def make_handler(
                     resp = router.route(self.path, web.clock())
                 except Exception as exc:  # never kill the server thread
                     resp = Response(500, "text/plain; charset=utf-8", f"internal error: {exc!r}\n".encode())
+                if resp.status == 0:  # a scripted one-off timeout (originals.py): never answer
+                    self.close_connection = True
+                    time.sleep(float(resp.headers["X-Hang"]))
+                    return
                 if faults:
                     resp = transform_response(resp, faults, kind)
                 self._send(resp, head, conditional=not any(f.kind == "no-conditional" for f in faults))

@@ -29,6 +29,8 @@ from khabar.newsweb.corpus import load_articles
 from khabar.newsweb.coverage import lead_choice
 from khabar.newsweb.faults import FAULTS, OutletFaults, parse_fault_option
 from khabar.newsweb.handler import OutletServer, make_handler
+from khabar.newsweb.originals import KINDS as ORIGINALS_KINDS
+from khabar.newsweb.originals import OutletOriginals, parse_originals_option
 from khabar.newsweb.outlets import OUTLETS, OutletSpec, Publication, build_schedule
 from khabar.newsweb.traffic import TrafficLog
 
@@ -100,11 +102,13 @@ class NewsWeb:
         outlets: int | None = None,
         cases: dict[str, str] | None = None,
         first_new_after: float = 1.0,
+        originals: dict[str, list[str]] | None = None,
     ):
         self.seed, self.rate, self.port, self.backlog = seed, rate, port, backlog
         self.clock = clock
         self.faults = OutletFaults(faults)  # per-outlet misbehaviour, see faults.py
         self.cases = OutletCases(cases)  # outlets without feeds, moved feeds and domains, see cases.py
+        self.originals = OutletOriginals(originals)  # articles edited or removed after publication, see originals.py
         self.traffic = TrafficLog()  # every request with its answer, see traffic.py
         if outlets:  # many generated outlets with bursty rates (the freshness benchmark), see many.py
             from khabar.newsweb.many import bursty_schedule, generated_outlets
@@ -327,12 +331,21 @@ def main(argv: list[str] | None = None) -> int:
         help="an outlet without feeds or whose feeds or domain moved (repeatable); cases: " + ", ".join(CASES),
     )
     ap.add_argument(
+        "--originals",
+        action="append",
+        default=[],
+        metavar="SLUG=KIND@AGE[,KIND@AGE]",
+        help="edit or remove an outlet's articles AGE seconds after publication (repeatable); kinds: "
+        + ", ".join(ORIGINALS_KINDS),
+    )
+    ap.add_argument(
         "--outlets", type=int, default=None, help="generate this many outlets with bursty rates (see many.py)"
     )
     args = ap.parse_args(argv)
     try:
         faults = dict(parse_fault_option(option) for option in args.fault)
         cases = dict(parse_case_option(option) for option in args.case)
+        originals = dict(parse_originals_option(option) for option in args.originals)
     except ValueError as exc:
         ap.error(str(exc))
     web = NewsWeb(
@@ -343,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         faults=faults,
         outlets=args.outlets,
         cases=cases,
+        originals=originals,
     )
     try:
         web.start()

@@ -44,8 +44,14 @@ _SPACING_RULES = [
     (re.compile(rf"([»)])(?=[{_FA}])"), r"\1 "),  # "«این»مهم" -> "«این» مهم"
 ]
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.I)
-# A digit run belongs to Persian text unless it touches Latin letters or sits in a URL.
-_DIGIT_RUN_RE = re.compile(r"(?<![A-Za-z0-9٠-٩_/\\.#%=&?-])[0-9٠-٩]+(?:[.,٫٬/:][0-9٠-٩]+)*(?![A-Za-z_])")
+# A digit run belongs to Persian text unless it touches Latin letters, follows a Latin word
+# ("iPhone 15") or sits in a URL or code-like token ("v2.3", "a_1", "#12", "x=5"). Possessive
+# quantifiers: a run is taken whole or not at all ("123abc" is not "۱۲3abc"), and never backtracks.
+_DIGIT_RUN_RE = re.compile(
+    r"(?<![A-Za-z0-9٠-٩_/\\.#%=&?-])(?<![A-Za-z] )"
+    r"[0-9٠-٩]++(?:[.,٫٬/:-][0-9٠-٩]++)*+(?![A-Za-z0-9٠-٩_])"
+)
+_CONVERTIBLE_DIGIT_RE = re.compile("[0-9٠-٩]")
 
 
 def normalize_display(text: str) -> str:
@@ -90,10 +96,12 @@ def display_digits(text: str) -> str:
     """Persian digits in Persian text; URLs and numbers glued to Latin words keep theirs.
 
     ``3.14`` becomes ``۳.۱۴`` and ``10:30`` ``۱۰:۳۰`` (separators are the author's);
-    ``https://x.ir/news/123`` and ``COVID-19`` stay as they are.
+    ``https://x.ir/news/123``, ``COVID-19``, ``iPhone 15`` and ``v2.3.1`` stay as they are.
     """
     if not text:
         return ""
+    if not _CONVERTIBLE_DIGIT_RE.search(text):  # most titles: nothing to do
+        return text
     pieces, last = [], 0
     for match in _URL_RE.finditer(text):
         pieces.append(_DIGIT_RUN_RE.sub(lambda m: m.group(0).translate(_TO_PERSIAN_DIGITS), text[last : match.start()]))
@@ -121,4 +129,28 @@ def prepare_html(fragment: str) -> str:
         if core:
             start = piece.index(core[0])
             pieces[index] = piece[:start] + prepare_text(core) + piece[start + len(core) :]
+    return "".join(pieces)
+
+
+# Elements whose text is code or a reader's own input: their digits are left as written.
+_VERBATIM_TAGS = ("pre", "code", "kbd", "samp", "script", "style", "textarea")
+_VERBATIM_OPEN_RE = re.compile(r"<(" + "|".join(_VERBATIM_TAGS) + r")\b", re.I)
+
+
+def display_digits_html(fragment: str) -> str:
+    """``display_digits`` on the text of an HTML fragment: tags, attributes (links), entities and
+    the inside of ``pre``/``code``/``script``-like elements keep their digits."""
+    if not fragment or not _CONVERTIBLE_DIGIT_RE.search(fragment):
+        return fragment or ""
+    pieces = _TAG_SPLIT_RE.split(fragment)
+    verbatim: list[str] = []  # the open code-like elements, innermost last
+    for index, piece in enumerate(pieces):
+        if index % 2:  # a tag
+            opening = _VERBATIM_OPEN_RE.match(piece)
+            if opening and not piece.endswith("/>"):
+                verbatim.append(opening.group(1).lower())
+            elif verbatim and piece.lower().startswith(f"</{verbatim[-1]}"):
+                verbatim.pop()
+        elif piece and not verbatim:
+            pieces[index] = display_digits(piece)
     return "".join(pieces)

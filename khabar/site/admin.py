@@ -2,6 +2,10 @@ from django.contrib import admin
 
 from khabar.site.models import Comment, ContactMessage
 from khabar.site.page_cache import bump_content_version
+from khabar.site.security import ThrottledAdminLoginForm
+
+# Sign-ins are throttled per address (khabar/site/security.py); the form says so in Persian.
+admin.site.login_form = ThrottledAdminLoginForm
 
 
 @admin.register(Comment)

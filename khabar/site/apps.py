@@ -11,9 +11,9 @@ class SiteConfig(AppConfig):
 
         from khabar.news.models import Article
         from khabar.news.signals import articles_stored
-        from khabar.site import view_counter
+        from khabar.site import security  # noqa: F401 - registers the deploy checks
         from khabar.site.models import Comment
-        from khabar.site.page_cache import HIT_HOOKS, bump_content_version
+        from khabar.site.page_cache import bump_content_version
         from khabar.sources.models import Category, Source
         from khabar.stories.models import Story
 
@@ -28,8 +28,6 @@ class SiteConfig(AppConfig):
             )
         post_save.connect(_comment_saved, sender=Comment, dispatch_uid="khabar.site.pages_on_comment_save")
         post_delete.connect(bump_content_version, sender=Comment, dispatch_uid="khabar.site.pages_on_comment_delete")
-        # A cached article page still counts as a view of its article.
-        HIT_HOOKS["article_view"] = lambda request, pk: view_counter.record(request, pk)
 
 
 def _comment_saved(sender, instance, **kwargs) -> None:

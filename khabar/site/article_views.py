@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from khabar.news.models import Article
 from khabar.public_url import public_url
-from khabar.site import selectors, seo, view_counter
+from khabar.site import selectors, seo
 from khabar.site.forms import CommentForm
-from khabar.site.page_cache import cached_page
+from khabar.site.page_cache import cached_page, one_of
+from khabar.site.security import policy_allowing_style
 from khabar.site.visitors import within_rate
 
 COMMENT_SENT_PARAM = "comment"
@@ -22,12 +25,40 @@ COMMENT_RATE_SECONDS = 10 * 60  # … in this many seconds
 RATE_LIMITED = "شما در چند دقیقهٔ اخیر چند نظر فرستاده‌اید. لطفاً چند دقیقهٔ دیگر دوباره تلاش کنید."
 
 
+class ArticleGone(Exception):
+    """The article was taken down by an operator: readers get 410 Gone, not 404."""
+
+
 def _article_or_404(pk: int) -> Article:
-    return get_object_or_404(selectors.visible_articles(), pk=pk)
+    found = selectors.visible_articles().select_related("story").filter(pk=pk).first()
+    if found is None:
+        if Article.objects.filter(pk=pk, hidden=True).exists():
+            raise ArticleGone(pk)
+        raise Http404("خبر پیدا نشد")
+    return found
 
 
-def _render_article(request, article: Article, form: CommentForm, status: int = 200):
-    important = selectors.important_in_category(article.category, exclude_pk=article.pk) if article.category_id else []
+def gone(request) -> HttpResponse:
+    return render(request, "410.html", status=410)
+
+
+def answers_gone(view):
+    """Turn ``ArticleGone`` into the 410 page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ArticleGone:
+            return gone(request)
+
+    return wrapper
+
+
+def _render_article(request, article: Article, form: CommentForm, status: int = 200, live_csrf: bool = False):
+    """The article page. ``live_csrf``: an answer never cached (a form sent back, the no-script
+    comment page) carries the reader's CSRF token itself; cached pages leave it to the script."""
+    important = selectors.important_beside(article) if article.category_id else []
     canonical_url = public_url(request, article.get_absolute_url())
     return render(
         request,
@@ -44,44 +75,59 @@ def _render_article(request, article: Article, form: CommentForm, status: int = 
             "comments_moderated": settings.KHABAR_COMMENTS_MODERATED,
             "canonical_url": canonical_url,
             "share": seo.article_meta(request, article, canonical_url),
+            "live_csrf": live_csrf,
         },
         status=status,
     )
 
 
 @require_safe
-@cached_page(on_hit="article_view")  # cached answers count the view too (khabar.site.apps)
+@answers_gone
+@cached_page(query={COMMENT_SENT_PARAM: one_of(COMMENT_SENT_VALUE)})
 def article(request, pk: int):
-    response = _render_article(request, _article_or_404(pk), CommentForm())
-    view_counter.record(request, pk)
-    return response
+    """The same bytes for every reader: views are counted by the page script's beacon."""
+    return _render_article(request, _article_or_404(pk), CommentForm())
+
+
+# The text-only page's one inline style, allowed by its hash in the page's Content-Security-Policy.
+TEXT_PAGE_STYLE = (
+    "body{max-width:40rem;margin:0 auto;padding:.75rem;font-family:Tahoma,sans-serif;line-height:1.9}a{color:LinkText}"
+)
 
 
 @require_safe
+@answers_gone
 @cached_page
 def article_text(request, pk: int):
     """A light page for slow connections: no stylesheet, font, image or sidebar."""
     item = _article_or_404(pk)
-    return render(
+    response = render(
         request,
         "site/article_text.html",
         {
             "article": item,
             "canonical_url": public_url(request, item.get_absolute_url()),
+            "style": TEXT_PAGE_STYLE,
         },
     )
+    response["Content-Security-Policy"] = policy_allowing_style(TEXT_PAGE_STYLE)
+    return response
 
 
-@require_POST
+@answers_gone
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment(request, pk: int):
+    """POST: a comment. GET: the article with a ready comment form, for browsers that run no script."""
     item = _article_or_404(pk)
+    if request.method != "POST":
+        return _render_article(request, item, CommentForm(), live_csrf=True)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return _render_article(request, item, form, status=400)
+        return _render_article(request, item, form, status=400, live_csrf=True)
     if not form.is_spam:
         if not within_rate(request, "comment", COMMENT_RATE_LIMIT, COMMENT_RATE_SECONDS):
             form.add_error(None, RATE_LIMITED)
-            return _render_article(request, item, form, status=429)
+            return _render_article(request, item, form, status=429, live_csrf=True)
         form.save(item)
     url = f"{reverse('site:article', args=[item.pk])}?{COMMENT_SENT_PARAM}={COMMENT_SENT_VALUE}#comments"
     return HttpResponseRedirect(url)

@@ -9,9 +9,15 @@ version*, a number bumped whenever what pages show changes: new articles
 sources. They also expire after ``KHABAR_PAGE_CACHE_SECONDS`` (0 turns caching off),
 which bounds staleness for changes made by other processes or by ``QuerySet.update()``.
 
-Pages with forms are stored with a CSRF placeholder that the middleware fills per
-request. A view that must run something even for cached answers (the article page
-counts a view) names it with ``on_hit`` (see ``HIT_HOOKS``).
+A cached page carries no per-reader state, so every reader gets the same bytes: forms
+fetch their CSRF token from ``/csrf/`` when the reader starts filling them, and article
+views are counted by a beacon (``khabar/site/static/khabar/site.js``). Signed-in staff
+get the same pages (nothing on them depends on who reads), so a session cookie, real or
+fake, changes nothing.
+
+The key is the path and the query parameters the view declares (``query=``), normalized:
+``?page=02&utm_source=x`` is the page of ``?page=2``, and the view itself sees only the
+normalized parameters, so an unknown parameter can neither bypass nor fill the cache.
 """
 
 from __future__ import annotations
@@ -22,15 +28,15 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 VERSION_KEY = "khabar:content-version"
 # Headers never replayed from a stored page (set per answer).
 _PER_ANSWER = {"content-length", "set-cookie", "etag", "last-modified", "date"}
-# Work a cached answer still needs, by name: filled in by the apps (e.g. "article_view").
-HIT_HOOKS: dict[str, object] = {}
+MAX_PAGE_NUMBER = 100_000
+MAX_PARAMETER_LENGTH = 200
 
 
 def content_version() -> int:
@@ -55,17 +61,54 @@ def versioned_key(*parts) -> str:
 
 
 def is_cacheable_request(request) -> bool:
-    return (
-        settings.KHABAR_PAGE_CACHE_SECONDS > 0
-        and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES  # signed-in staff see live pages
-    )
+    return settings.KHABAR_PAGE_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD")
 
 
-def page_key(request) -> str:
-    path = request.get_full_path().encode("utf-8", "surrogateescape")
+def page_key(request, query: str | None = None) -> str:
+    """The cache key of a page: host, path and query string (as sent, unless ``query`` is given)."""
+    if query is None:
+        query = request.META.get("QUERY_STRING", "")
+    path = f"{request.path}?{query}".encode("utf-8", "surrogateescape")
     where = f"{request.scheme}://{request.get_host()}".encode()
     return versioned_key("page", hashlib.blake2b(where + b"|" + path, digest_size=16).hexdigest())
+
+
+# --- query parameters a cached view reads ---------------------------------------------------------
+def page_number(value: str) -> str | None:
+    """``?page=N``: a positive number (page 1 is the page without the parameter)."""
+    value = value.strip()
+    if not value.isdecimal() or len(value) > 6:
+        return None
+    number = int(value)
+    return str(number) if 1 < number <= MAX_PAGE_NUMBER else None
+
+
+def text(value: str) -> str | None:
+    """Free text (a search query, a date): at most ``MAX_PARAMETER_LENGTH`` characters."""
+    return value[:MAX_PARAMETER_LENGTH] or None
+
+
+def one_of(*allowed: str):
+    """A parameter with a few meaningful values (``?comment=sent``); any other value is dropped."""
+    return lambda value: value if value in allowed else None
+
+
+def normalized_query(params: QueryDict, spec: dict) -> str:
+    """The query string of the declared parameters only, in declared order, each value normalized
+    (the last one given, as ``QueryDict.get`` reads it)."""
+    pairs = []
+    for name, normalize in spec.items():
+        value = params.get(name)
+        if value is not None:
+            value = normalize(value)
+            if value:
+                pairs.append((name, value))
+    if not pairs:
+        return ""
+    query = QueryDict(mutable=True)
+    for name, value in pairs:
+        query[name] = value
+    return query.urlencode()
 
 
 def entry_from(response) -> dict | None:
@@ -90,7 +133,6 @@ def entry_from(response) -> dict | None:
         "headers": dict(headers),
         "etag": etag,
         "last_modified": int(now),
-        "on_hit": getattr(response, "khabar_on_hit", None),
     }
 
 
@@ -107,23 +149,35 @@ def revalidated(request, response: HttpResponse, entry: dict) -> HttpResponse:
     )
 
 
-def cached_page(view=None, *, on_hit: str | None = None):
-    """Let the page cache keep ``view``'s successful GET answers for anonymous readers.
+def cached_page(view=None, *, query: dict | None = None):
+    """Let the page cache keep ``view``'s successful GET answers, for everyone.
 
-    ``on_hit``: a name in ``HIT_HOOKS`` called as ``hook(request, **view_kwargs)`` for every
-    answer, cached or not (the view calls it itself when it renders).
+    ``query``: the parameters the view reads, name → normalizer (``page_number``, ``text``,
+    ``one_of(...)``); the view sees only these, normalized, and the page is cached under them.
+    A request that names others (``?utm_source=…``) is answered from the normalized page's entry.
     """
+    spec = dict(query or {})
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            canonical = normalized_query(request.GET, spec)
+            key = None
+            if canonical != request.META.get("QUERY_STRING", ""):
+                request.GET = QueryDict(canonical)
+                if is_cacheable_request(request):
+                    key = page_key(request, canonical)
+                    entry = cache.get(key)
+                    if entry is not None:  # the normalized page is cached: answer with it
+                        response = response_from(entry)
+                        response.khabar_entry = entry
+                        return response
             response = view(request, *args, **kwargs)
             if getattr(response, "is_rendered", True) is False:
                 response.render()  # a TemplateResponse (e.g. the sitemap views)
             if is_cacheable_request(request) and response.status_code == 200:
                 response.khabar_cacheable = True
-                if on_hit:
-                    response.khabar_on_hit = (on_hit, kwargs)
+                response.khabar_page_key = key  # None: the key of the request as sent
             return response
 
         return wrapper

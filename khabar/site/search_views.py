@@ -17,7 +17,7 @@ from khabar.search.query import DATE_EXAMPLE, describe_count, parse_search
 from khabar.search.snippets import highlight, snippet, with_body_start
 from khabar.site import selectors
 from khabar.site.context import menu_categories
-from khabar.site.page_cache import cached_page
+from khabar.site.page_cache import cached_page, page_number, text
 from khabar.sources.models import Source
 
 PER_PAGE = 20
@@ -56,8 +56,12 @@ def _results(request, search, number: int):
     return page, page_range, describe_count(hits.total, backend.max_results)
 
 
+# The parameters of the search form, in its order (a browser's query string is the cache key as sent).
+SEARCH_PARAMETERS = {"q": text, "category": text, "source": text, "from": text, "to": text, "page": page_number}
+
+
 @require_safe
-@cached_page
+@cached_page(query=SEARCH_PARAMETERS)
 def search(request):
     categories = menu_categories(request)
     sources = list(Source.objects.filter(active=True).order_by("name").only("id", "name", "slug"))

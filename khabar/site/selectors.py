@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from datetime import timezone as dt_timezone
 
-from django.db.models import Case, Count, F, FloatField, QuerySet, Sum, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Case, Count, F, FloatField, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from khabar.news.models import Article
@@ -25,10 +25,6 @@ IMPORTANT_ITEMS = 10
 RELATED_ITEMS = 8
 LIST_DEFERRED = ("body_html", "body_text")
 SIDEBAR_CACHE_SECONDS = 60
-# The home page ranks a recent window first (one query over few rows); only the
-# categories still short of items are asked again over a wider window. At most
-# len(HOME_WINDOWS) queries, whatever the number of categories or articles.
-HOME_WINDOWS = (timedelta(days=2), timedelta(days=30), None)
 
 
 def visible_articles():
@@ -41,39 +37,31 @@ def listed_articles():
 
 
 def latest_by_category(
-    categories: list[Category], per_category: int = HOME_ITEMS_PER_CATEGORY, now=None
+    categories: list[Category], per_category: int = HOME_ITEMS_PER_CATEGORY
 ) -> dict[int, list[Article]]:
-    """The newest ``per_category`` visible articles of each category, newest first."""
-    now = now or timezone.now()
+    """The newest ``per_category`` visible articles of each category, newest first.
+
+    One query picks them: per category, the first rows of the (category, -published_at) index,
+    joined with UNION ALL, so it reads about ``per_category`` rows a category whatever the size
+    of the archive; a second loads the winners whole.
+    """
     result: dict[int, list[Article]] = {c.pk: [] for c in categories}
-    pending = list(result)
-    for window in HOME_WINDOWS:
-        if not pending:
-            break
-        qs = Article.objects.visible().filter(category__in=pending)
-        if window is not None:
-            qs = qs.filter(published_at__gte=now - window)
-        ranked = (
-            qs.annotate(
-                row=Window(
-                    RowNumber(),
-                    partition_by=[F("category_id")],
-                    order_by=[F("published_at").desc(), F("id").desc()],
-                )
-            )
-            .filter(row__lte=per_category)
-            .order_by("category_id", "row")
-        )
-        # The window runs over (id, category) only; the few winners are then loaded whole.
-        ids = list(ranked.values_list("id", flat=True))
-        loaded = listed_articles().in_bulk(ids)
-        found: dict[int, list[Article]] = {pk: [] for pk in pending}
-        for article_id in ids:
-            article = loaded.get(article_id)
-            if article is not None:
-                found[article.category_id].append(article)
-        result.update(found)
-        pending = [pk for pk in pending if len(result[pk]) < per_category]
+    if not categories:
+        return result
+    table = connection.ops.quote_name(Article._meta.db_table)
+    part = (
+        f"SELECT * FROM (SELECT id, category_id FROM {table} WHERE category_id = %s AND hidden = %s "
+        "ORDER BY published_at DESC, id DESC LIMIT %s) AS latest_{n}"
+    )
+    sql = " UNION ALL ".join(part.format(n=n) for n in range(len(categories)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for c in categories for value in (c.pk, False, per_category)])
+        ids = [row[0] for row in cursor.fetchall()]
+    loaded = listed_articles().in_bulk(ids)
+    for article_id in ids:  # each category's ids come newest first
+        article = loaded.get(article_id)
+        if article is not None:
+            result[article.category_id].append(article)
     return result
 
 
@@ -126,6 +114,25 @@ def important_in_category(
         if len(items) == limit:
             break
     return items
+
+
+def important_now(category: Category) -> list[Article]:
+    """``important_in_category`` shared by every page of the category until the content changes."""
+    return cached_value(
+        f"important:{category.pk}",
+        lambda: important_in_category(category, limit=IMPORTANT_ITEMS + 2),
+        SIDEBAR_CACHE_SECONDS,
+    )
+
+
+def important_beside(article: Article) -> list[Article]:
+    """The category's important box on an article page: without the article and its own story."""
+    items = [
+        a
+        for a in important_now(article.category)
+        if a.pk != article.pk and (article.story_id is None or a.story_id != article.story_id)
+    ]
+    return items[:IMPORTANT_ITEMS]
 
 
 def _views_in_window(days: int, now, limit: int, exclude: set[int]) -> list[tuple[int, float]]:
@@ -199,16 +206,16 @@ def related_articles(article: Article, limit: int = RELATED_ITEMS) -> list[Artic
     return list(qs.exclude(pk=article.pk).latest_first()[:limit])
 
 
-def sidebar() -> dict:
-    """The «پربازدیدها» and «پربحث‌ترین‌ها» boxes; shared by every page, so cached for a minute."""
-    return cached_value(
-        "sidebar", lambda: {"most_viewed": most_viewed(), "most_discussed": most_discussed()}, SIDEBAR_CACHE_SECONDS
-    )
+def sidebar_lists() -> dict:
+    """The «پربازدیدها» and «پربحث‌ترین‌ها» lists (the sidebar tag caches the boxes' HTML)."""
+    return {"most_viewed": most_viewed(), "most_discussed": most_discussed()}
 
 
 __all__ = [
     "approved_comments",
+    "important_beside",
     "important_in_category",
+    "important_now",
     "latest",
     "latest_by_category",
     "latest_of_source",
@@ -216,7 +223,7 @@ __all__ = [
     "most_discussed",
     "most_viewed",
     "related_articles",
-    "sidebar",
+    "sidebar_lists",
     "top_articles",
     "visible_articles",
 ]

@@ -3,20 +3,23 @@ from django.templatetags.static import static
 from django.urls import path
 from django.views.generic import RedirectView
 
-from khabar.site import article_views, discovery, feeds, image_proxy, page_views, search_views, views
-from khabar.site.page_cache import cached_page
+from khabar.originals.urls import urlpatterns as originals_urlpatterns
+from khabar.site import article_views, discovery, feeds, image_proxy, page_views, reader_endpoints, search_views, views
+from khabar.site.page_cache import cached_page, page_number
 from khabar.stories.urls import urlpatterns as story_urlpatterns
 
 app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("top/", cached_page(views.top), name="top"),
+    path("top/", cached_page(views.top, query={"page": page_number}), name="top"),
     path("latest/", views.latest, name="latest"),
     path("category/<slug:slug>/", views.category, name="category"),
     path("source/<slug:slug>/", views.source, name="source"),
     path("news/<int:pk>/", article_views.article, name="article"),
     path("news/<int:pk>/text/", article_views.article_text, name="article_text"),
     path("news/<int:pk>/comment/", article_views.comment, name="comment"),
+    path("news/<int:pk>/seen/", reader_endpoints.article_seen, name="article_seen"),
+    path("csrf/", reader_endpoints.csrf_token, name="csrf_token"),
     path("img/<int:pk>/", image_proxy.article_image, name="article_image"),
     path("search/", search_views.search, name="search"),
     # footer pages
@@ -38,15 +41,16 @@ urlpatterns = [
     path("sitemap-news.xml", discovery.news_sitemap, name="news_sitemap"),
     path(
         "sitemap.xml",
-        cached_page(sitemap_views.index),
+        cached_page(sitemap_views.index, query={"p": page_number}),
         {"sitemaps": discovery.SITEMAPS, "sitemap_url_name": "site:sitemap_section"},
         name="sitemap_index",
     ),
     path(
         "sitemap-<section>.xml",
-        cached_page(sitemap_views.sitemap),
+        cached_page(sitemap_views.sitemap, query={"p": page_number}),
         {"sitemaps": discovery.SITEMAPS},
         name="sitemap_section",
     ),
 ]
 urlpatterns += story_urlpatterns
+urlpatterns += originals_urlpatterns

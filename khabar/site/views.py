@@ -14,7 +14,7 @@ from khabar.news.models import Article
 from khabar.public_url import public_url
 from khabar.site import selectors
 from khabar.site.context import menu_categories
-from khabar.site.page_cache import cached_page
+from khabar.site.page_cache import cached_page, page_number
 from khabar.site.pagination import PER_PAGE, paginate
 from khabar.sources.models import Source
 from khabar.stories.selectors import attach_outlets, top_stories
@@ -56,8 +56,11 @@ def home(request):
     )
 
 
+PAGED = {"page": page_number}
+
+
 @require_safe
-@cached_page
+@cached_page(query=PAGED)
 def category(request, slug: str):
     categories = menu_categories(request)
     current = next((c for c in categories if c.slug == slug), None)
@@ -72,7 +75,7 @@ def category(request, slug: str):
             "current_category": current,
             "page_obj": page,
             "page_range": page_range,
-            "important": selectors.important_in_category(current),
+            "important": selectors.important_now(current)[: selectors.IMPORTANT_ITEMS],
             "canonical_url": public_url(request, current.get_absolute_url(), page.number),
             "feed_links": feed_links(f"خبر: اخبار {current.name}", "category", current.slug),
         },
@@ -103,7 +106,7 @@ def top(request):
 
 
 @require_safe
-@cached_page
+@cached_page(query=PAGED)
 def latest(request):
     page, page_range = _paginate(request, selectors.latest())
     return render(
@@ -119,7 +122,7 @@ def latest(request):
 
 
 @require_safe
-@cached_page
+@cached_page(query=PAGED)
 def source(request, slug: str):
     outlet = get_object_or_404(Source, slug=slug)
     page, page_range = _paginate(request, selectors.latest_of_source(outlet))

@@ -39,8 +39,9 @@ def is_prefetch(request) -> bool:
 
 
 def is_countable_view(request) -> bool:
-    """A person opening the page: a GET that is neither from a bot nor a speculative prefetch."""
-    return request.method == "GET" and not is_bot(request) and not is_prefetch(request)
+    """A person's browser reporting an article shown (the page script's beacon, a POST), neither
+    from a bot nor a speculative prefetch."""
+    return request.method == "POST" and not is_bot(request) and not is_prefetch(request)
 
 
 def _daily_salt() -> str:

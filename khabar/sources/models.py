@@ -201,6 +201,33 @@ class Feed(models.Model):
         self.next_check_reason = "resumed by an operator"
 
 
+class FeedCheck(models.Model):
+    """One check of a feed (a poll): when, the answer, how long it took, what it brought, or its error.
+
+    The last ``KEEP`` of each feed are kept (``crawler/feed_health.py`` ``log_check``), for the console's
+    outlet page: the last polls and the response-time chart."""
+
+    KEEP = 50
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="checks")
+    checked_at = models.DateTimeField(default=timezone.now)
+    status = models.PositiveSmallIntegerField(null=True, blank=True, help_text="HTTP status; empty: no answer.")
+    bytes = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(null=True, blank=True, help_text="Seconds the answer took.")
+    new_items = models.PositiveIntegerField(default=0)
+    not_modified = models.BooleanField(default=False)
+    error_kind = models.CharField(max_length=20, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "بررسی خوراک"
+        verbose_name_plural = "بررسی‌های خوراک"
+        indexes = [models.Index(fields=["feed", "-checked_at"], name="feedcheck_feed_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.feed_id} {self.checked_at:%Y-%m-%d %H:%M} {self.status or self.error_kind}"
+
+
 class UrlChange(models.Model):
     """A feed's or a homepage's address changed by the crawler, and why (shown in `khabar sources status`)."""
 

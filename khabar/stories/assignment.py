@@ -110,7 +110,7 @@ class StoryIndex:
     # -- building and catching up -----------------------------------------------------
     def _new_clusterer(self) -> StoryClusterer:
         config = ClusteringConfig(window_hours=window().total_seconds() / 3600.0)
-        weighter = LearningWeighter(top_terms=config.query_terms)
+        weighter = LearningWeighter(top_terms=config.query_terms, kept_terms=config.doc_terms)
         load_counts(weighter)
         return StoryClusterer(config, weighter=weighter, new_story_id=_create_story)
 

@@ -15,14 +15,13 @@ scheduler thread.
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from khabar.crawler.signals import Throttle
 from khabar.stories.assignment import assign_pending, pending_articles
 from khabar.stories.homepages import enqueue_front_pages_if_due
 
@@ -46,23 +45,7 @@ def catch_up_stories_task() -> dict:
     return {"assigned": batch.assigned, "new_stories": batch.new_stories, "failed": len(batch.failed)}
 
 
-class Throttle:
-    """At most one catch-up queued per interval by this process (several schedulers may run)."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.last = float("-inf")
-
-    def ready(self, every: float) -> bool:
-        with self.lock:
-            now = time.monotonic()
-            if now - self.last < every:
-                return False
-            self.last = now
-            return True
-
-
-_catch_up = Throttle()
+_catch_up = Throttle()  # at most one catch-up queued per interval by this process
 
 
 def enqueue_catch_up_if_due(now=None) -> bool:

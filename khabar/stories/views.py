@@ -18,6 +18,8 @@ def story(request, pk: int):
         return HttpResponsePermanentRedirect(resolve_merged(found).get_absolute_url())
     coverage = story_coverage(found)
     if coverage is None:
+        if found.articles.filter(hidden=True).exists():  # taken down by an operator
+            return render(request, "410.html", status=410)
         raise Http404("رویداد پیدا نشد")
     return render(
         request,

@@ -17,6 +17,10 @@ revisits a decision except by merging two stories:
    new one. If a second story is also that close and the two centroids are
    alike (``merge_threshold``), the smaller story is merged into the larger;
    the merged story keeps its id and redirects (``resolve``).
+5. Running stories (the topic step, ``_join_topic`` and ``_gather``): the article is a
+   neighbour of every candidate story within ``topic_similarity`` of it; two stories that
+   are neighbours and both dense (``topic_neighbours`` neighbours each) are merged, and a
+   dense story takes in the smaller stories its centroid has come to match.
 
 A centroid is the sum of its members' unit vectors, cut to its
 ``centroid_terms`` heaviest terms: the story may grow and shift over days,
@@ -52,6 +56,10 @@ class ClusteringConfig:
     long_terms: int = 60  # ...one with at least this many a full article; in between, interpolated (log scale)
     size_relief: float = 0.15  # a story of n articles counts as relief * (1 - 1/sqrt(n)) more similar
     merge_threshold: float = 0.55  # centroid similarity at which two stories are one
+    doc_terms: int = 32  # an article is compared by its heaviest terms: a long text's tail dilutes no cosine
+    topic_similarity: float = 0.2  # an article this close to a story's centroid is its neighbour...
+    topic_neighbours: int = 4  # ...and two neighbouring stories with this many neighbours each are one topic
+    max_neighbours: int = 64  # neighbours remembered per story (bounds memory)
     window_hours: float = 72.0  # a story takes new articles while its last one is this recent
     centroid_terms: int = 64  # terms kept in a centroid (bounds memory and drift)
     indexed_terms: int = 12  # a story's heaviest terms in the candidate index
@@ -117,7 +125,7 @@ class Assignment:
 class StoryState:
     """One story in memory: a sparse centroid and what ranking and merging need."""
 
-    __slots__ = ("id", "ids", "weights", "norm", "size", "first", "last", "sources", "indexed")
+    __slots__ = ("id", "ids", "weights", "norm", "size", "first", "last", "sources", "indexed", "neighbours")
 
     def __init__(self, story_id: int, published: float):
         self.id = story_id
@@ -128,6 +136,7 @@ class StoryState:
         self.first = self.last = published
         self.sources: set[str] = set()  # outlet keys and folded outlet names
         self.indexed: set[int] = set()
+        self.neighbours: set[int] = set()  # stories an article of this one (or of them) came close to
 
     def centroid(self) -> dict[int, float]:
         return dict(zip(self.ids.tolist(), self.weights.tolist()))
@@ -153,7 +162,7 @@ class StoryClusterer:
         new_story_id: Callable[[], int] | None = None,
     ):
         self.config = config or ClusteringConfig()
-        self.weighter = weighter or TermWeighter(top_terms=self.config.query_terms)
+        self.weighter = weighter or TermWeighter(top_terms=self.config.query_terms, kept_terms=self.config.doc_terms)
         self.window = self.config.window_hours * HOUR
         self.near_duplicates = NearDuplicateIndex(
             threshold=self.config.near_duplicate_threshold,
@@ -267,30 +276,66 @@ class StoryClusterer:
                 return target, 1.0, []
         scored = self._score_candidates(doc, features)
         threshold = cfg.join_threshold(len(features.terms))
+        merged: list[tuple[int, int]] = []
         if scored and scored[0][0] >= threshold:
-            best_sim, best = scored[0]
+            best_sim, best, _ = scored[0]
             self._join(best, doc, features)
-            merged = []
-            for sim, other in scored[1:3]:
+            for sim, other, _ in scored[1:3]:
                 if sim < threshold or other.id not in self.stories or best.id not in self.stories:
                     continue
                 if self._centroid_similarity(best, other) >= cfg.merge_threshold:
-                    survivor, absorbed = (
-                        (best, other) if (best.size, -best.id) >= (other.size, -other.id) else (other, best)
-                    )
-                    self._merge(absorbed, survivor)
-                    merged.append((absorbed.id, survivor.id))
-                    best = survivor
-            return best, best_sim, merged
-        story = StoryState(self._new_story_id(), doc.published)
-        self.stories[story.id] = story
-        self._join(story, doc, features)
-        return story, 1.0, []
+                    best = self._merge_pair(best, other, merged)
+        else:
+            best_sim, best = 1.0, StoryState(self._new_story_id(), doc.published)
+            self.stories[best.id] = best
+            self._join(best, doc, features)
+        size_before = best.size
+        best = self._join_topic(best, scored, merged)
+        if best.size >= 4 and (best.size & (best.size - 1) == 0 or best.size != size_before) and self._dense(best):
+            best = self._gather(best, merged)
+        return best, best_sim, merged
 
-    def _candidates(self, features: ArticleFeatures) -> list[StoryState]:
-        """Active stories sharing the most heavy terms with the article (newest first among equals)."""
+    def _merge_pair(self, a: StoryState, b: StoryState, merged: list[tuple[int, int]]) -> StoryState:
+        """Merge the smaller of two stories into the larger (the older on a tie); the survivor."""
+        survivor, absorbed = (a, b) if (a.size, -a.id) >= (b.size, -b.id) else (b, a)
+        self._merge(absorbed, survivor)
+        merged.append((absorbed.id, survivor.id))
+        return survivor
+
+    def _join_topic(
+        self, story: StoryState, scored: list[tuple[float, StoryState, float]], merged: list[tuple[int, int]]
+    ) -> StoryState:
+        """Stories that keep attracting the same articles are one: the density test of DBSCAN, online.
+
+        The article is a neighbour of every candidate story whose centroid it comes within
+        ``topic_similarity`` of. A story with ``topic_neighbours`` neighbours sits in a dense
+        region of coverage (a running story reported from many angles); two such stories that
+        are neighbours are merged. A pair of same-topic reports of different events (two
+        matches of one team) has one neighbour each and stays apart.
+        """
+        cfg, stories = self.config, self.stories
+        near = [other for _, other, raw in scored if raw >= cfg.topic_similarity and other.id != story.id]
+        for other in near:
+            if other.id in stories and len(story.neighbours) < cfg.max_neighbours:
+                story.neighbours.add(other.id)
+            if len(other.neighbours) < cfg.max_neighbours:
+                other.neighbours.add(story.id)
+        for other in near:
+            if story.id not in stories or other.id not in stories or other.id == story.id:
+                continue
+            if self._dense(story) and self._dense(other):
+                story = self._merge_pair(story, other, merged)
+        return story
+
+    def _dense(self, story: StoryState) -> bool:
+        alive = [sid for sid in story.neighbours if sid in self.stories or self.resolve(sid) in self.stories]
+        story.neighbours = set(alive)
+        return len({self.resolve(sid) for sid in alive} - {story.id}) >= self.config.topic_neighbours
+
+    def _candidates(self, top_terms: list[int]) -> list[StoryState]:
+        """Active stories sharing the most of these heavy terms (newest first among equals)."""
         postings = self._postings
-        hits = Counter(chain.from_iterable(reversed(postings[t]) for t in features.top_terms if t in postings))
+        hits = Counter(chain.from_iterable(reversed(postings[t]) for t in top_terms if t in postings))
         horizon, stories, found = self.now - self.window, self.stories, []
         for sid, _ in hits.most_common():
             state = stories.get(sid)
@@ -300,31 +345,57 @@ class StoryClusterer:
                     break
         return found
 
-    def _score_candidates(self, doc: StoryDocument, features: ArticleFeatures) -> list[tuple[float, StoryState]]:
-        cands = self._candidates(features)
+    def _score_candidates(self, doc: StoryDocument, features: ArticleFeatures) -> list[tuple[float, StoryState, float]]:
+        """(similarity with bonuses, story, plain cosine to its centroid), most similar first."""
+        cands = self._candidates(features.top_terms)
         if not cands:
             return []
         doc_ids = np.fromiter(sorted(features.terms), dtype=np.uint32, count=len(features.terms))
         doc_w = np.array([features.terms[t] for t in doc_ids.tolist()], dtype=np.float32)
+        sims = self._cosines(doc_ids, doc_w, cands)
+        relief = self.config.size_relief
+        cited = [_folded_name(name) for name in features.citing]
+        cited = [c for c in cited if c]
+        scored = []
+        for raw, state in zip(sims, cands):
+            sim = raw
+            if cited and sim > 0.0 and any(c <= src or src <= c for c in cited for src in _name_keys(state)):
+                sim += self.config.attribution_bonus
+            if sim > 0.0:  # a centroid of many articles has learned the story's words: trust it more
+                sim += relief * (1.0 - 1.0 / math.sqrt(state.size))
+            scored.append((sim, state, raw))
+        scored.sort(key=lambda x: (-x[0], x[1].id))
+        return scored
+
+    @staticmethod
+    def _cosines(doc_ids: np.ndarray, doc_w: np.ndarray, cands: list[StoryState]) -> list[float]:
+        """Dot products of one unit vector (sorted term ids, weights) with each candidate's centroid."""
         ids = np.concatenate([s.ids for s in cands])
         weights = np.concatenate([s.weights for s in cands])
         segment = np.repeat(np.arange(len(cands)), [len(s.ids) for s in cands])
         pos = np.minimum(np.searchsorted(doc_ids, ids), len(doc_ids) - 1)
         contrib = np.where(doc_ids[pos] == ids, doc_w[pos] * weights, 0.0)
         dots = np.bincount(segment, weights=contrib, minlength=len(cands))
-        sims = [float(d) / s.norm for d, s in zip(dots.tolist(), cands)]
-        relief = self.config.size_relief
-        cited = [_folded_name(name) for name in features.citing]
-        cited = [c for c in cited if c]
-        scored = []
-        for sim, state in zip(sims, cands):
-            if cited and sim > 0.0 and any(c <= src or src <= c for c in cited for src in _name_keys(state)):
-                sim += self.config.attribution_bonus
-            if sim > 0.0:  # a centroid of many articles has learned the story's words: trust it more
-                sim += relief * (1.0 - 1.0 / math.sqrt(state.size))
-            scored.append((sim, state))
-        scored.sort(key=lambda x: (-x[0], x[1].id))
-        return scored
+        return [float(d) / s.norm for d, s in zip(dots.tolist(), cands)]
+
+    def _gather(self, story: StoryState, merged: list[tuple[int, int]]) -> StoryState:
+        """A dense story takes in the smaller stories its learned vocabulary now matches.
+
+        Articles that came before a running story had gathered its words started stories of
+        their own; once the story is dense (``_dense``), every smaller candidate story whose
+        centroid is within ``topic_similarity`` of its centroid joins it. Done when the
+        story's size reaches a power of two, so a story does it O(log n) times.
+        """
+        cands = [c for c in self._candidates(story.ids[: self.config.indexed_terms].tolist()) if c.id != story.id]
+        cands = [c for c in cands if c.size <= story.size]
+        if not cands:
+            return story
+        order = np.argsort(story.ids)
+        sims = self._cosines(story.ids[order], story.weights[order] / story.norm, cands)
+        for sim, other in sorted(zip(sims, cands), key=lambda x: (-x[0], x[1].id)):
+            if sim >= self.config.topic_similarity and other.id in self.stories and story.id in self.stories:
+                story = self._merge_pair(story, other, merged)
+        return story
 
     # -- updates ------------------------------------------------------------------------
     def _join(self, story: StoryState, doc: StoryDocument, features: ArticleFeatures) -> None:
@@ -356,6 +427,7 @@ class StoryClusterer:
         survivor.size += absorbed.size
         survivor.first, survivor.last = min(survivor.first, absorbed.first), max(survivor.last, absorbed.last)
         survivor.sources |= absorbed.sources
+        survivor.neighbours = (survivor.neighbours | absorbed.neighbours) - {survivor.id, absorbed.id}
         self._index(survivor)
         heapq.heappush(self._story_expiry, (survivor.last, survivor.id))
         del self.stories[absorbed.id]

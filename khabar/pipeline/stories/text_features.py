@@ -173,11 +173,12 @@ class TermWeighter:
     new names). Deterministic for the same input order.
     """
 
-    def __init__(self, reference: tuple[int, dict[int, int]] | None = None, top_terms: int = 12):
+    def __init__(self, reference: tuple[int, dict[int, int]] | None = None, top_terms: int = 12, kept_terms: int = 32):
         self.ref_docs, self.ref_df = reference if reference is not None else load_reference_idf()
         self.docs = 0
         self.df: dict[int, int] = {}
         self.top_terms = top_terms
+        self.kept_terms = kept_terms  # the vector keeps an article's heaviest terms only (see features)
 
     def observe(self, tids) -> None:
         self.docs += 1
@@ -211,9 +212,12 @@ class TermWeighter:
         ref_df, df, log = self.ref_df.get, self.df.get, math.log
         total = math.log(self.ref_docs + self.docs + 1)
         terms = {t: (1.0 + log(c)) * (total - log(ref_df(t, 0) + df(t, 0) + 1) + 1.0) for t, c in ids.items()}
+        ranked = sorted(terms, key=lambda t: (-terms[t], t))
+        if len(ranked) > self.kept_terms:
+            terms = {t: terms[t] for t in ranked[: self.kept_terms]}
         norm = math.sqrt(sum(w * w for w in terms.values())) or 1.0
         terms = {t: w / norm for t, w in terms.items()}
-        top = sorted(terms, key=lambda t: (-terms[t], t))[: self.top_terms]
+        top = ranked[: self.top_terms]
         return ArticleFeatures(
             terms=terms,
             top_terms=top,

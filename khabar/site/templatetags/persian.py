@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import SafeData, mark_safe
 
 from khabar.pipeline.dates import format_jalali, format_jalali_date
 from khabar.pipeline.http_urls import is_http_url
-from khabar.pipeline.persian import to_persian_digits
+from khabar.pipeline.persian import display_digits, display_digits_html, to_persian_digits
 
 register = template.Library()
 
@@ -33,6 +34,31 @@ def fa_digits(value) -> str:
     if value is None:
         return ""
     return to_persian_digits(value)
+
+
+@register.filter(is_safe=True)
+def fa_text(value) -> str:
+    """Text readers see (titles, leads, names, snippets) with Persian digits; URLs, Latin-glued
+    and code-like tokens keep theirs. HTML already made safe (a highlighted snippet) is converted
+    in its text only. Nearly free on text without Latin or Arabic-Indic digits."""
+    if value is None:
+        return ""
+    if isinstance(value, SafeData):
+        return mark_safe(display_digits_html(str(value)))
+    return display_digits(str(value))
+
+
+@register.filter
+def fa_short(value, length: int) -> str:
+    """``fa_text`` of the text cut to ``length`` characters (an ellipsis included when cut): a slice,
+    where ``truncatechars`` walks every character in Python (most of a list page's leads)."""
+    if not value:
+        return ""
+    text = str(value)
+    length = int(length)
+    if len(text) > length:
+        text = text[: length - 1].rstrip() + "…"
+    return display_digits(text)
 
 
 @register.filter

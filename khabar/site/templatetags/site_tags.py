@@ -3,13 +3,20 @@ the credit line."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django import template
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from khabar.news.credits import article_credits
+from khabar.pipeline.persian import display_digits_html
 from khabar.pipeline.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitize_html
 from khabar.site import selectors
-from khabar.site.middleware import CSRF_PLACEHOLDER
+from khabar.site.page_cache import cached_value
 
 register = template.Library()
 
@@ -22,6 +29,7 @@ _AUTO_DIR = {
     for tag in ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "figcaption", "td", "th", "div")
 }
 
+READER_HTML_SECONDS = 24 * 3600
 # Feed.status values (khabar/pipeline/health.py) in Persian.
 FEED_STATUS = {
     "ok": "سالم",
@@ -33,25 +41,37 @@ FEED_STATUS = {
 }
 
 
-@register.simple_tag
-def cacheable_csrf_token() -> SafeString:
-    """The CSRF field with a placeholder that PageCacheMiddleware fills per request."""
-    return mark_safe(f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}">')
+@register.simple_tag(takes_context=True)
+def form_csrf_field(context) -> SafeString:
+    """A form's CSRF field. Cached pages carry no token: the page script fetches it from
+    ``/csrf/`` when the reader starts filling the form (``data-csrf`` on the form). Answers that
+    are never cached (``live_csrf``: a form sent back with errors) carry the reader's own."""
+    token = get_token(context["request"]) if context.get("live_csrf") else ""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
 
 
 @register.filter
 def reader_html(value: str, base_url: str | None = None) -> SafeString:
-    """Stored body HTML as shown to readers: sanitized again, no images, ``dir="auto"`` blocks.
+    """Stored body HTML as shown to readers: sanitized again, no images, ``dir="auto"`` blocks,
+    Persian digits in its text (``display_digits_html``).
 
     ``base_url`` (the article's own URL) resolves links left relative in older stored bodies.
     """
     if not value:
         return mark_safe("")
-    return mark_safe(
-        sanitize_html(
-            value, base_url, tags=_READER_TAGS, attributes=_READER_ATTRIBUTES, set_tag_attribute_values=_AUTO_DIR
+    # Sanitizing and digit conversion cost ~1 ms for a long body: done once per body, then cached
+    # (the key is the body itself, so an edited body is never served stale).
+    digest = hashlib.blake2b(f"{base_url}\n{value}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    key = f"khabar:reader-html:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = display_digits_html(
+            sanitize_html(
+                value, base_url, tags=_READER_TAGS, attributes=_READER_ATTRIBUTES, set_tag_attribute_values=_AUTO_DIR
+            )
         )
-    )
+        cache.set(key, html, READER_HTML_SECONDS)
+    return mark_safe(html)
 
 
 @register.filter
@@ -59,10 +79,17 @@ def feed_status(value: str) -> str:
     return FEED_STATUS.get(value, value)
 
 
-@register.inclusion_tag("site/includes/sidebar.html")
-def sidebar_boxes() -> dict:
-    """The «پربازدیدها» and «پربحث‌ترین‌ها» boxes of every page's sidebar (cached for a minute)."""
-    return selectors.sidebar()
+@register.simple_tag
+def sidebar_boxes() -> SafeString:
+    """The «پربازدیدها» and «پربحث‌ترین‌ها» boxes of every page's sidebar: rendered once and shared
+    by every page as HTML until the content changes (at most a minute: views change the ranking)."""
+    return mark_safe(
+        cached_value(
+            "sidebar-html",
+            lambda: render_to_string("site/includes/sidebar.html", selectors.sidebar_lists()),
+            selectors.SIDEBAR_CACHE_SECONDS,
+        )
+    )
 
 
 @register.inclusion_tag("site/includes/credit_line.html")
