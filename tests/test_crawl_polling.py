@@ -118,3 +118,48 @@ def test_a_fresh_item_brings_the_outlets_other_feeds_forward():
     record_success(politics, refresh, new_items=1, now=now)
     sports.refresh_from_db()
     assert sports.next_check_at == later
+
+
+@pytest.mark.django_db
+def test_feeds_answered_304_are_recorded_together_in_a_fixed_number_of_queries(django_assert_num_queries):
+    from django.utils import timezone
+
+    from khabar.crawler.feed_health import record_unchanged
+    from khabar.news.models import Article
+    from khabar.pipeline.records import FeedRefresh, FetchResult
+    from khabar.sources.models import Feed, FeedCheck, Source
+
+    now = timezone.now()
+    source = Source.objects.create(name="رسانه", slug="outlet")
+    feeds = [
+        Feed.objects.create(source=source, url=f"http://news{i % 3}.example/rss/{i}", claimed_at=now, error_streak=2)
+        for i in range(12)
+    ]
+    for hours in range(1, 30):  # the first feed publishes hourly
+        Article.objects.create(
+            source=source,
+            feed=feeds[0],
+            url=f"http://news0.example/{hours}",
+            title="t",
+            published_at=now - timedelta(hours=hours),
+        )
+
+    def unchanged(feed):
+        return feed, FeedRefresh(
+            feed_url=feed.url, etag='"e"', not_modified=True, fetch=FetchResult(url=feed.url, status=304)
+        )
+
+    with django_assert_num_queries(7):  # item times, feeds per host, one UPDATE in a transaction; checks logged
+        record_unchanged([unchanged(feed) for feed in feeds], now=now)
+    assert FeedCheck.objects.filter(not_modified=True, status=304).count() == 12
+    for _ in range(FeedCheck.KEEP):  # the history is trimmed to the last KEEP checks of each feed
+        FeedCheck.objects.bulk_create([FeedCheck(feed=feeds[0], checked_at=now)])
+    record_unchanged([unchanged(feeds[0])], now=now)
+    assert FeedCheck.objects.filter(feed=feeds[0]).count() == FeedCheck.KEEP
+    assert FeedCheck.objects.filter(feed=feeds[0]).order_by("-id").first().not_modified
+    rows = {feed.pk: feed for feed in Feed.objects.all()}
+    hourly, quiet = rows[feeds[0].pk], rows[feeds[1].pk]
+    assert all(f.claimed_at is None and f.error_streak == 0 and f.last_status == 304 for f in rows.values())
+    assert hourly.etag == '"e"' and hourly.last_checked_at == now
+    assert "items/h" in hourly.next_check_reason and "no item in the last 7 days" in quiet.next_check_reason
+    assert hourly.next_check_at < quiet.next_check_at

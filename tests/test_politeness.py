@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import statistics
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from django.db import connections
 from django.utils import timezone
 
 from khabar.crawler.demo import register_newsweb
-from khabar.crawler.hosts import free_slot, reserve_slot
+from khabar.crawler.hosts import HELD_HOST_RETRY, GrantReturn, give_back_hosts, pause_host, take_host
 from khabar.crawler.refresh import refresh_feeds
 from khabar.news.models import Article
 from khabar.newsweb.server import NewsWeb
@@ -73,25 +72,32 @@ def test_three_workers_together_keep_two_connections_and_the_gap_per_host(web, p
         assert min(gaps) >= GAP - 0.15, (outlet.slug, min(gaps))  # arrival times jitter on a busy test machine
         assert statistics.median(gaps) >= GAP - 0.02, outlet.slug
         assert Host.objects.get(name=outlet.host).requests == len(traces)  # every worker counted in one place
-    assert not HostSlot.objects.exists()  # every slot given back
+    assert not HostSlot.objects.exists()  # every grant given back
 
 
 @pytest.mark.django_db
-def test_slots_are_limited_spaced_expire_and_respect_pauses():
+def test_a_host_is_granted_to_one_crawl_at_a_time_spaced_expiring_and_paused():
     def take(holder="a", gap=0.0):
-        return reserve_slot("news.example", per_host=2, gap=gap, holder=holder, lease=60)
+        return take_host("news.example", gap=gap, holder=holder, hold=10, lease=60)
 
-    first, second, third = take(), take(), take()
-    assert first[0] and second[0] and third == (None, pytest.approx(0.05))  # two in flight at most
-    assert abs(first[1] - time.time()) < 5  # granted now
-    free_slot(first[0], "news.example", pause=0)
-    assert take()[0]
-    HostSlot.objects.update(expires_at=timezone.now() - timedelta(seconds=1))  # holders died mid-request
-    slot, wait = take(gap=30)
-    assert slot is None and 29 < wait <= 30  # the gap since the last request
+    first, other = take(), take("b")
+    assert first[0] and other == (None, HELD_HOST_RETRY)  # held by crawl "a": "b" waits
+    assert take() == first  # "a" renews its own grant
+    sent = timezone.now()
+    give_back_hosts([GrantReturn("news.example", first[0], requests=3, last_sent=sent)])
+    host = Host.objects.get(name="news.example")
+    assert (host.requests, host.last_request_at) == (3, sent)  # counted when given back, not per request
+    slot, wait = take("b", gap=30)
+    assert slot is None and 29 < wait <= 30  # the gap since "a"'s last request
     Host.objects.update(last_request_at=timezone.now() - timedelta(seconds=60))
-    slot, _ = take(gap=30)
+    slot, _ = take("b", gap=30)
     assert slot
-    free_slot(slot, "news.example", pause=120)  # Retry-After
+    HostSlot.objects.update(expires_at=timezone.now() - timedelta(seconds=1))  # "b" died holding it
+    Host.objects.update(last_request_at=None)
+    slot, _ = take("c")
+    assert slot and list(HostSlot.objects.values_list("holder", flat=True)) == ["c"]
+    give_back_hosts([GrantReturn("news.example", slot, requests=1, last_sent=None)])
+    pause_host("news.example", 120)  # Retry-After
     slot, wait = take()
     assert slot is None and 110 < wait <= 120
+    assert Host.objects.get(name="news.example").requests == 4

@@ -247,3 +247,36 @@ def test_ranking_looks_at_the_newest_matches_and_dates_reach_older_ones(client, 
     jalali = jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d")
     assert result_titles(client, "سد", to=jalali) == [old.title]  # a date filter reaches it
     assert all(shown(a.title) in titles for a in newer)
+
+
+@pytest.mark.django_db
+def test_a_results_page_costs_the_same_queries_for_3_or_20_rows_and_reads_only_the_bodys_start(
+    client, mehr, world, settings
+):
+    from django.test.utils import CaptureQueriesContext
+
+    from khabar.search.snippets import SCAN_CHARS
+
+    def queries(q: str) -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get("/search/", {"q": q}).status_code == 200
+        return len(seen.captured_queries)
+
+    settings.KHABAR_PAGE_CACHE_SECONDS = 0
+    start = timezone.now()
+    for i in range(3):
+        make_article(mehr, world, title=f"کم {i}", published_at=start - timedelta(hours=i))
+    for i in range(25):
+        make_article(mehr, world, title=f"بسیار {i}", published_at=start - timedelta(hours=i))
+    queries("کم")  # sidebar lists cached
+    few = queries("کم")
+    assert few and queries("بسیار") == few
+    far = "جمله‌ای بی‌ربط. " * (SCAN_CHARS // 10) + "اینجا واژهٔ زرافه آمده است."
+    make_article(mehr, world, title="خبر دور", lead="آغاز خبر.", body_text=far)
+    make_article(mehr, world, title="خبر نزدیک", lead="آغاز خبر.", body_text="اینجا واژهٔ زرافه آمده است. " + far)
+    html = text_of(client.get("/search/", {"q": "زرافه"}))
+    snippets = re.findall(r'<p class="lead snippet" dir="auto">(.*?)</p>', html)
+    assert sorted(snippets) == sorted(["آغاز خبر.", "اینجا واژهٔ <mark>زرافه</mark> آمده است."])
+    with CaptureQueriesContext(connection) as seen:
+        client.get("/search/", {"q": "زرافه"})
+    assert not any('"body_html"' in q["sql"] for q in seen.captured_queries)  # long columns never loaded

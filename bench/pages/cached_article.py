@@ -100,7 +100,8 @@ def main() -> int:
         static.mkdir()
         headers = {"User-Agent": BROWSER_UA}
         for name, url in sites.items():
-            (static / f"{name}.html").write_bytes(httpx.get(url + article, headers=headers).content)
+            (static / f"{name}.html").write_bytes(httpx.get(url + article, headers=headers, timeout=120).content)
+        shutil.copy(static / "after.html", static / "home.html")  # start_nginx waits for /home.html
         nginx, nginx_url, _ = start_nginx(static, work, args.workers)
         processes.append(nginx)
         results["article"] = article

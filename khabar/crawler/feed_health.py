@@ -10,11 +10,13 @@ for a rediscovery of its outlet (``healing.py``).
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connections, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from khabar.crawler.healing import request_discovery
@@ -41,6 +43,66 @@ def feeds_on_host(feed: Feed) -> int:
     return Feed.objects.crawlable().filter(host=feed.host).count() or 1
 
 
+# What ``record_success`` changes on a feed (written together by ``record_unchanged``).
+SUCCESS_FIELDS = (
+    "claimed_at",
+    "etag",
+    "last_modified",
+    "last_checked_at",
+    "last_success_at",
+    "last_fetch_seconds",
+    "last_status",
+    "error_streak",
+    "error_kind",
+    "last_error",
+    "failure_class",
+    "failing_since",
+    "items_seen",
+    "next_check_at",
+    "next_check_reason",
+)
+
+
+def record_unchanged(checked: list[tuple[Feed, FeedRefresh]], now=None) -> None:
+    """Record many feeds that answered 304 at once: the facts their next checks need are read in two
+    queries for them all, and the feeds written in one statement, in one transaction."""
+    now = now or timezone.now()
+    feeds = [feed for feed, _ in checked]
+    times: dict[int, list] = defaultdict(list)
+    rows = (
+        Article.objects.filter(feed_id__in=[f.pk for f in feeds], published_at__gte=now - WINDOW, published_at__lte=now)
+        .order_by("feed_id", "-published_at")
+        .values_list("feed_id", "published_at")
+    )
+    for feed_id, published in rows:
+        if len(times[feed_id]) < MAX_ITEM_TIMES:
+            times[feed_id].append(published)
+    hosts = {feed.host for feed in feeds}
+    on_host = dict(
+        Feed.objects.crawlable().filter(host__in=hosts).values("host").annotate(n=Count("id")).values_list("host", "n")
+    )
+    for feed, refresh in checked:
+        record_success(feed, refresh, 0, now, item_times=times[feed.pk], on_host=on_host.get(feed.host, 1))
+    write_fields(feeds, SUCCESS_FIELDS)
+    log_checks([(feed, refresh, 0) for feed, refresh in checked], now)
+
+
+def write_fields(feeds: list[Feed], names: tuple[str, ...]) -> None:
+    """``UPDATE`` these fields of these feeds, one statement executed for them all. ``bulk_update``
+    builds a CASE expression per field and row, which costs more than saving the feeds one by one."""
+    connection = connections[Feed.objects.db]
+    quote = connection.ops.quote_name
+    fields = [Feed._meta.get_field(name) for name in names]
+    columns = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    sql = f"UPDATE {quote(Feed._meta.db_table)} SET {columns} WHERE {quote(Feed._meta.pk.column)} = %s"
+    rows = [
+        [field.get_db_prep_save(getattr(feed, field.attname), connection) for field in fields] + [feed.pk]
+        for feed in feeds
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def check_siblings_soon(feed: Feed, now) -> int:
     """The outlet is publishing now: its other feeds are checked within ``SIBLING_CHECK_AFTER`` seconds."""
     soon = now + timedelta(seconds=SIBLING_CHECK_AFTER)
@@ -56,7 +118,10 @@ def check_siblings_soon(feed: Feed, now) -> int:
     )
 
 
-def record_success(feed: Feed, refresh: FeedRefresh, new_items: int, now=None) -> None:
+def record_success(
+    feed: Feed, refresh: FeedRefresh, new_items: int, now=None, *, item_times=None, on_host: int | None = None
+) -> None:
+    """Record a successful check on ``feed`` (not saved); ``item_times`` and ``on_host`` are read when not given."""
     now = now or timezone.now()
     fetched = refresh.fetch
     feed.claimed_at = None
@@ -75,9 +140,9 @@ def record_success(feed: Feed, refresh: FeedRefresh, new_items: int, now=None) -
     feed.failing_since = None
     feed.items_seen += new_items
     plan = next_poll(
-        recent_item_times(feed, now),
+        recent_item_times(feed, now) if item_times is None else item_times,
         now,
-        feeds_on_host=feeds_on_host(feed),
+        feeds_on_host=feeds_on_host(feed) if on_host is None else on_host,
         fixed_interval=feed.check_interval,
         scale=settings.KHABAR_POLL_SCALE,
     )
@@ -139,22 +204,34 @@ def record_failure(feed: Feed, refresh: FeedRefresh, now=None) -> None:
 
 def log_check(feed: Feed, refresh: FeedRefresh, new_items: int, now) -> None:
     """Keep this check in the feed's recent history (the last ``FeedCheck.KEEP``), for the console."""
-    fetched = refresh.fetch
-    FeedCheck.objects.create(
-        feed_id=feed.pk,
-        checked_at=now,
-        status=(fetched.status or None) if fetched is not None else None,
-        bytes=len(fetched.content) if fetched is not None else 0,
-        seconds=round(fetched.elapsed, 3) if fetched is not None and fetched.status else None,
-        new_items=new_items,
-        not_modified=refresh.not_modified,
-        error_kind=(refresh.error_kind or "")[:20] if refresh.error else "",
-        error=(refresh.error or "")[:500],
-    )
-    oldest_kept = list(
-        FeedCheck.objects.filter(feed_id=feed.pk)
-        .order_by("-id")
-        .values_list("id", flat=True)[FeedCheck.KEEP : FeedCheck.KEEP + 1]
-    )
-    if oldest_kept:
-        FeedCheck.objects.filter(feed_id=feed.pk, id__lte=oldest_kept[0]).delete()
+    log_checks([(feed, refresh, new_items)], now)
+
+
+def log_checks(checks: list[tuple[Feed, FeedRefresh, int]], now) -> None:
+    """``log_check`` for many feeds: one insert, one read of their histories, one delete."""
+    rows = []
+    for feed, refresh, new_items in checks:
+        fetched = refresh.fetch
+        rows.append(
+            FeedCheck(
+                feed_id=feed.pk,
+                checked_at=now,
+                status=(fetched.status or None) if fetched is not None else None,
+                bytes=len(fetched.content) if fetched is not None else 0,
+                seconds=round(fetched.elapsed, 3) if fetched is not None and fetched.status else None,
+                new_items=new_items,
+                not_modified=refresh.not_modified,
+                error_kind=(refresh.error_kind or "")[:20] if refresh.error else "",
+                error=(refresh.error or "")[:500],
+            )
+        )
+    FeedCheck.objects.bulk_create(rows)
+    kept: dict[int, int] = defaultdict(int)
+    old = []
+    history = FeedCheck.objects.filter(feed_id__in={feed.pk for feed, _, _ in checks}).order_by("feed_id", "-id")
+    for feed_id, check_id in history.values_list("feed_id", "id"):
+        kept[feed_id] += 1
+        if kept[feed_id] > FeedCheck.KEEP:
+            old.append(check_id)
+    if old:
+        FeedCheck.objects.filter(id__in=old).delete()

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from khabar.sources.models import CrawlerProcess, Feed, HostSlot
@@ -41,6 +42,14 @@ _process_name: str | None = None
 
 class WorkerLost(Exception):
     """The worker running a task stopped (killed, crashed, machine lost) before finishing it."""
+
+
+def held_by(names) -> Q:
+    """Host grants held by these processes (each crawl of a process holds them as ``<name>#<n>``)."""
+    condition = Q(holder__in=list(names))
+    for name in names:
+        condition |= Q(holder__startswith=f"{name}#")
+    return condition
 
 
 def this_process_name() -> str:
@@ -65,7 +74,7 @@ def heartbeat(name: str) -> None:
 
 def unregister_process(name: str) -> None:
     CrawlerProcess.objects.filter(name=name).delete()
-    HostSlot.objects.filter(holder=name).delete()
+    HostSlot.objects.filter(held_by([name])).delete()
 
 
 def _pid_alive(pid: int) -> bool:
@@ -136,7 +145,7 @@ def recover_lost_work(now=None) -> Recovery:
             recovery.tasks += 1
             recovery.feeds += feeds
     if dead:
-        HostSlot.objects.filter(holder__in=dead).delete()
+        HostSlot.objects.filter(held_by(dead)).delete()
         CrawlerProcess.objects.filter(name__in=dead).delete()
     if recovery.tasks or dead:
         log.warning(

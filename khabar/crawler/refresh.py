@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from khabar.crawler.article_images import fetch_article_images
 from khabar.crawler.egress import polite_fetcher
-from khabar.crawler.feed_health import log_check, record_failure, record_success
+from khabar.crawler.feed_health import log_check, record_failure, record_success, record_unchanged
 from khabar.crawler.healing import follow_permanent_redirect
 from khabar.crawler.learned import feed_request, remember_non_articles, unstored_items
 from khabar.news.signals import articles_stored
@@ -81,8 +81,18 @@ def refresh_feeds(feeds: list[Feed]) -> list[FeedReport]:
 
 
 async def refresh_all(feeds: list[Feed]) -> list[FeedReport]:
+    unchanged: list[tuple[Feed, FeedRefresh]] = []  # answered 304: recorded together at the end
     async with polite_fetcher() as fetcher:
-        outcomes = await asyncio.gather(*(refresh_one(fetcher, feed) for feed in feeds), return_exceptions=True)
+        outcomes = await asyncio.gather(
+            *(refresh_one(fetcher, feed, unchanged) for feed in feeds), return_exceptions=True
+        )
+    if unchanged:
+        try:
+            await sync_to_async(record_unchanged)(unchanged)
+        except Exception as exc:  # the feeds stay claimed; their next check comes when the claim runs out
+            log.error("recording %d unchanged feed(s) failed: %r", len(unchanged), exc, exc_info=exc)
+            failed = {feed.pk for feed, _ in unchanged}
+            outcomes = [exc if feed.pk in failed else outcome for feed, outcome in zip(feeds, outcomes)]
     reports = []
     for feed, outcome in zip(feeds, outcomes):
         if isinstance(outcome, BaseException):  # a bug or a database failure: the other feeds go on
@@ -94,13 +104,15 @@ async def refresh_all(feeds: list[Feed]) -> list[FeedReport]:
     return reports
 
 
-async def refresh_one(fetcher: Fetcher, feed: Feed) -> FeedReport:
+async def refresh_one(
+    fetcher: Fetcher, feed: Feed, unchanged: list[tuple[Feed, FeedRefresh]] | None = None
+) -> FeedReport:
     report = FeedReport(feed.pk, feed.url, feed.source.name)
 
     # 1. Fetch and read the items (robots.txt, politeness, conditional GET: a 304 is not read): a feed's
     #    entries, a news sitemap's news:news entries, or a listing page's article links, told apart with
     #    what the outlet's pages taught us (its stored articles, its pages that were not articles).
-    request = await sync_to_async(feed_request)(feed)
+    request = await sync_to_async(feed_request)(feed) if feed.kind == "listing" else feed_request(feed)  # no query
     refresh = await fetch_feed(fetcher, request)
 
     # 2. Keep only the items we have not stored yet (also under the outlet's old host after a move);
@@ -115,27 +127,48 @@ async def refresh_one(fetcher: Fetcher, feed: Feed) -> FeedReport:
 
     # 4. Store; 5. record the health (with the failure's class) and the next check; 6. heal: a feed
     #    that moved permanently (301/308) follows; a wrong address asks for a rediscovery (healing.py).
-    new_ids = await sync_to_async(store_and_record)(feed, refresh, report)
-
-    # 4b. The new articles' images, fetched now so that readers are served stored ones only;
-    # 7. then tell search, stories and the page cache about the new articles.
-    if new_ids:
-        try:
-            await fetch_article_images(fetcher, new_ids)
-        finally:
-            await sync_to_async(announce_stored)(new_ids)
+    #    A feed that answered 304 at its own address is recorded with the batch's others (``unchanged``).
+    if unchanged is not None and is_unchanged(feed, refresh):
+        fill_report(refresh, report)
+        unchanged.append((feed, refresh))
+    else:
+        new_ids = await sync_to_async(store_and_record)(feed, refresh, report)
+        # 4b. The new articles' images, fetched now so that readers are served stored ones only;
+        # 7. then tell search, stories and the page cache about the new articles.
+        if new_ids:
+            try:
+                await fetch_article_images(fetcher, new_ids)
+            finally:
+                await sync_to_async(announce_stored)(new_ids)
     return report
+
+
+def is_unchanged(feed: Feed, refresh: FeedRefresh) -> bool:
+    fetched = refresh.fetch
+    return (
+        refresh.not_modified
+        and not refresh.error
+        and not refresh.errors
+        and not refresh.non_articles
+        and fetched is not None
+        and not fetched.redirects
+        and fetched.final_url == feed.url
+    )
+
+
+def fill_report(refresh: FeedRefresh, report: FeedReport) -> None:
+    report.fetched = refresh.fetch is not None and refresh.fetch.status != 0
+    report.not_modified = refresh.not_modified
+    report.items = len(refresh.parsed.items) if refresh.parsed and not refresh.error else 0
+    report.item_errors, report.deferred = refresh.errors, refresh.deferred
+    report.not_articles = len(refresh.non_articles)
 
 
 def store_and_record(feed: Feed, refresh: FeedRefresh, report: FeedReport) -> list[int]:
     """Store the new articles and record the feed's health; the new articles' ids."""
     new_ids: list[int] = []
     now = timezone.now()
-    report.fetched = refresh.fetch is not None and refresh.fetch.status != 0
-    report.not_modified = refresh.not_modified
-    report.items = len(refresh.parsed.items) if refresh.parsed and not refresh.error else 0
-    report.item_errors, report.deferred = refresh.errors, refresh.deferred
-    report.not_articles = len(refresh.non_articles)
+    fill_report(refresh, report)
     if refresh.non_articles:
         remember_non_articles(feed.source_id, refresh.non_articles)
     if refresh.error:

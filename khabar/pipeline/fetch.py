@@ -191,9 +191,12 @@ class Fetcher:
         return self
 
     async def __aexit__(self, *exc_info) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        try:
+            await self.politeness.close()
+        finally:
+            if self._client is not None:
+                await self._client.aclose()
+                self._client = None
 
     async def fetch(
         self,

@@ -54,6 +54,10 @@ class Politeness(Protocol):
         """
         ...
 
+    async def close(self) -> None:
+        """The fetcher is done: give back what is held for other crawls."""
+        ...
+
 
 @dataclass
 class _HostBook:
@@ -92,6 +96,9 @@ class LocalPoliteness:
             book.last_request = max(book.last_request, self.clock() - max(0.0, time.time() - sent_at))
         if pause > 0:
             book.paused_until = max(book.paused_until, self.clock() + pause)
+
+    async def close(self) -> None:
+        pass
 
 
 def retry_after_seconds(value: str, now: datetime | None = None) -> float | None:

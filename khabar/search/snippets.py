@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -17,6 +18,9 @@ from khabar.pipeline.search_keys import search_tokens
 
 SNIPPET_LENGTH = 260
 MAX_SENTENCES = 80
+# Highlighting reads the lead and the start of the body only (a results page folds at most this much
+# text per row, whatever the article's length); a match further down shows the lead's start.
+SCAN_CHARS = 1500
 _PIECES_RE = re.compile(r"(\s+)")
 _SENTENCE_RE = re.compile(r"(?<=[.!؟?])\s+|\n+")
 
@@ -27,12 +31,28 @@ def _folded(words: str) -> frozenset[str]:
     return frozenset(search_tokens(words))
 
 
+@lru_cache(maxsize=1000)
+def _proper_prefixes(tokens: frozenset[str]) -> frozenset[str]:
+    return frozenset(t[:k] for t in tokens for k in range(1, len(t)))
+
+
+def _may_start(word: str, tokens: set[str]) -> bool:
+    """A pair starting with ``word`` can fold into a query token only if the token starts with the
+    word's own fold and goes on (می رود → میرود, بین الملل → بینالملل): pairs are folded only then."""
+    return not _proper_prefixes(frozenset(tokens)).isdisjoint(_folded(word))
+
+
 def _marked(words: list[str], tokens: set[str]) -> list[bool]:
     """Which words match; a word pair matches when only together they fold into a query token (می رود)."""
     single = [not tokens.isdisjoint(_folded(w)) for w in words]
     marks = list(single)
     for i in range(len(words) - 1):
-        if not single[i] and not single[i + 1] and not tokens.isdisjoint(_folded(f"{words[i]} {words[i + 1]}")):
+        if (
+            not single[i]
+            and not single[i + 1]
+            and _may_start(words[i], tokens)
+            and not tokens.isdisjoint(_folded(f"{words[i]} {words[i + 1]}"))
+        ):
             marks[i] = marks[i + 1] = True
     return marks
 
@@ -42,11 +62,13 @@ def highlight(text: str, tokens: set[str]) -> SafeString:
     words = pieces[::2]
     marks = _marked(words, tokens) if tokens else [False] * len(words)
     out: list[str] = []
-    for i, piece in enumerate(pieces):
-        if i % 2:
-            out.append(escape(piece))
-        elif piece:
-            out.append(f"<mark>{escape(piece)}</mark>" if marks[i // 2] else escape(piece))
+    plain = 0  # start of the run of unmarked pieces, escaped at once
+    for i in range(0, len(pieces), 2):
+        if marks[i // 2] and pieces[i]:
+            out.append(escape("".join(pieces[plain:i])))
+            out.append(f"<mark>{escape(pieces[i])}</mark>")
+            plain = i + 1
+    out.append(escape("".join(pieces[plain:])))
     return mark_safe("".join(out))
 
 
@@ -64,15 +86,24 @@ def _window(sentence: str, tokens: set[str], length: int) -> str:
 
 
 def passage(lead: str, body: str, tokens: set[str], length: int = SNIPPET_LENGTH) -> str:
-    """The first sentence of the lead or body that contains a query word (else the lead's start)."""
-    sentences = [s for s in _SENTENCE_RE.split(lead or "") if s.strip()]
-    sentences += [s for s in _SENTENCE_RE.split(body or "") if s.strip()]
+    """The first sentence of the lead or the body's start (``SCAN_CHARS``) that contains a query word,
+    else the lead's start."""
+    lead = (lead or "")[:SCAN_CHARS]
+    sentences = [s for s in _SENTENCE_RE.split(lead) if s.strip()]
+    sentences += [s for s in _SENTENCE_RE.split((body or "")[: max(0, SCAN_CHARS - len(lead))]) if s.strip()]
     for sentence in sentences[:MAX_SENTENCES]:
-        if any(_marked(sentence.split(), tokens)):
+        if any(_marked(sentence.split(), tokens)):  # words folded one by one: mostly cache hits
             return _window(sentence.strip(), tokens, length)
     fallback = (lead or body or "").strip()
     return fallback if len(fallback) <= length else fallback[:length].rsplit(" ", 1)[0] + " …"
 
 
 def snippet(article, tokens: set[str]) -> SafeString:
-    return highlight(passage(article.lead, article.body_text, tokens), tokens)
+    """``article.body_start`` (the body's first ``SCAN_CHARS``, see ``with_body_start``) or its body."""
+    body = getattr(article, "body_start", None)
+    return highlight(passage(article.lead, article.body_text if body is None else body, tokens), tokens)
+
+
+def with_body_start(articles):
+    """``articles`` (a queryset) without their long columns, with the start of the body a snippet reads."""
+    return articles.defer("body_text", "body_html").annotate(body_start=Substr("body_text", 1, SCAN_CHARS))

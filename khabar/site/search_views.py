@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from khabar.public_url import public_url
 from khabar.search.backends import get_backend
 from khabar.search.query import DATE_EXAMPLE, describe_count, parse_search
-from khabar.search.snippets import highlight, snippet
+from khabar.search.snippets import highlight, snippet, with_body_start
 from khabar.site import selectors
 from khabar.site.context import menu_categories
 from khabar.site.page_cache import cached_page, page_number, text
@@ -44,7 +44,7 @@ def _results(request, search, number: int):
     if hits.total and number > paginator.num_pages:
         number = paginator.num_pages
         hits = backend.search(search.tokens, search.filters, (number - 1) * PER_PAGE, PER_PAGE, timezone.now())
-    articles = selectors.visible_articles().in_bulk(hits.ids)
+    articles = with_body_start(selectors.visible_articles()).in_bulk(hits.ids)
     tokens = set(search.tokens)
     results = [
         {"article": articles[i], "title": highlight(articles[i].title, tokens), "snippet": snippet(articles[i], tokens)}
