@@ -176,7 +176,7 @@ def test_approve_a_comment_by_keyboard(browser, live_server, operator, lavrov):
         visit.open("/console/comments/")
         visit.inspect("console-comments")
         rows = visit.page.locator(".comment-row")
-        index = [i for i in range(rows.count()) if f"خواننده {width}" in rows.nth(i).inner_text()][0]
+        index = [i for i in range(rows.count()) if to_persian_digits(f"خواننده {width}") in rows.nth(i).inner_text()][0]
         for _ in range(index + 1):
             visit.page.keyboard.press("j")
         with visit.page.expect_navigation():

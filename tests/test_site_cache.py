@@ -220,7 +220,7 @@ def busy_site(mehr, yjc):
     [
         ("/", 8),  # sections, sidebar lists, and the top-stories box
         ("/category/world/", 9),
-        ("article", 10),
+        ("article", 11),  # cold: the shared lists (important, menu) are computed here too
         ("/search/?q=ناتو&category=world", 10),
         ("/source/mehr/", 10),
         ("/latest/?page=2", 8),
@@ -262,3 +262,20 @@ def test_static_files_and_admin_bypass_the_page_cache(client, lavrov):
         response = client.get(url)
         content = b"".join(response.streaming_content) if response.streaming else response.content
         assert response.status_code == 200 and content != about.content, url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url, limit", [("/", 2), ("/category/world/", 3), ("article", 6), ("/latest/?page=2", 3)])
+def test_query_count_with_the_shared_fragments_warm(
+    client, busy_site, settings, django_assert_max_num_queries, url, limit
+):
+    """Page cache off, what pages share (menu, sidebar, top stories, important lists) warm: the
+    home page is one query for its lists and one to load them (issue 13, target 1)."""
+    settings.KHABAR_PAGE_CACHE_SECONDS = 0
+    url = busy_site[5].get_absolute_url() if url == "article" else url
+    for warm in ("/", "/category/world/", url):
+        client.get(warm)
+    with django_assert_max_num_queries(limit):
+        response = client.get(busy_site[7].get_absolute_url() if url == busy_site[5].get_absolute_url() else url)
+    assert response.status_code == 200
+    assert b'class="ranked-list"' in response.content  # the sidebar lists are there

@@ -90,9 +90,9 @@ def measure(args) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0")
-    paths = page_paths(args, args.rounds)
-    for name in ("home", "category"):  # warm what pages share (sidebar, menu, story boxes)
-        client.get(paths[name][0])
+    paths = {name: p for name, p in page_paths(args, args.rounds).items() if name in args.pages}
+    for name in ("/", "/latest/"):  # warm what pages share (sidebar, menu, story boxes)
+        client.get(name)
     samples: dict[str, dict[str, list[float]]] = {name: {"cpu": [], "wall": [], "queries": []} for name in paths}
     units: dict[str, list[float]] = {"cpu": [], "wall": []}
     for index in range(args.rounds):
@@ -145,6 +145,7 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, default=None, help="a bench/serving database (generate.py)")
     parser.add_argument("--database-url", default=None, help="another database (e.g. the demo's)")
     parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--pages", nargs="+", choices=sorted(TARGETS), default=sorted(TARGETS))
     parser.add_argument("--profile", choices=sorted(TARGETS), default=None, help="cProfile one page instead")
     args = parser.parse_args()
     setup(args)

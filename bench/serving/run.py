@@ -255,6 +255,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
     parser.add_argument("--skip-search", action="store_true", help="no search measurements (and no search index built)")
+    parser.add_argument("--output", type=Path, default=None, help="default: bench/serving/results-<articles>.json")
+    parser.add_argument("--cached-only", action="store_true", help="only the cached pages and nginx (bench/pages)")
     parser.add_argument("--servers", nargs="+", default=["gunicorn", "granian"], choices=["gunicorn", "granian"])
     args = parser.parse_args()
     args.data_dir = (args.data_dir or ROOT / "var" / f"bench-serving-{args.articles}").resolve()
@@ -329,6 +331,10 @@ def main() -> int:
                     label=f"{server}: article, cached, returning reader",
                 )
             )
+            if args.cached_only:
+                for process in (cached, uncached):
+                    stop(process)
+                continue
             wrk(args, uncached_url + "/", seconds=3, label="warm-up")
             measure.append(wrk(args, uncached_url + "/", label=f"{server}: home, uncached"))
             measure.append(
@@ -378,7 +384,7 @@ def main() -> int:
             results["ratios"][f"{server}: article cached ({reader}) / nginx"] = (
                 by[f"{server}: article, cached, {reader}"]["rps"] / by["nginx article (static copy)"]["rps"]
             )
-    out = HERE / f"results-{args.articles}.json"
+    out = args.output or HERE / f"results-{args.articles}.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print("\n| measurement | requests/s | p50 ms | p95 ms | p99 ms | non-2xx/errors |\n|---|---:|---:|---:|---:|---:|")
     for m in results["measurements"]:

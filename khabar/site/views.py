@@ -33,8 +33,8 @@ def feed_links(title: str, name: str, *args) -> list[dict]:
     ]
 
 
-def _paginate(request, queryset):
-    return paginate(request, queryset)
+def _paginate(request, queryset, count_key: str | None = None):
+    return paginate(request, queryset, count_key=count_key)
 
 
 @require_safe
@@ -66,7 +66,7 @@ def category(request, slug: str):
     current = next((c for c in categories if c.slug == slug), None)
     if current is None:
         raise Http404("دسته پیدا نشد")
-    page, page_range = _paginate(request, selectors.latest(current))
+    page, page_range = _paginate(request, selectors.latest(current), count_key=f"category:{current.pk}")
     return render(
         request,
         "site/category.html",
@@ -108,7 +108,7 @@ def top(request):
 @require_safe
 @cached_page(query=PAGED)
 def latest(request):
-    page, page_range = _paginate(request, selectors.latest())
+    page, page_range = _paginate(request, selectors.latest(), count_key="latest")
     return render(
         request,
         "site/latest.html",
@@ -125,7 +125,7 @@ def latest(request):
 @cached_page(query=PAGED)
 def source(request, slug: str):
     outlet = get_object_or_404(Source, slug=slug)
-    page, page_range = _paginate(request, selectors.latest_of_source(outlet))
+    page, page_range = _paginate(request, selectors.latest_of_source(outlet), count_key=f"source:{outlet.pk}")
     return render(
         request,
         "site/source.html",
