@@ -203,6 +203,9 @@ def site(settings, tmp_path, mehr, yjc, world, lavrov, yjc_world):
     lavrov.story = story
     lavrov.credit_reported_by, lavrov.credit_citing = "خبرگزاری مهر", "اسپوتنیک"  # as the crawler reads its body
     lavrov.save()
+    from khabar.crawler.article_images import fetch_images_now
+
+    assert fetch_images_now([lavrov.pk]) == 1  # what the crawler does right after storing the article
     sport = Category.objects.get(slug="sports")
     for i in range(8):
         make_article(
