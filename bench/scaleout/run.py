@@ -182,6 +182,21 @@ def wait_registered(count: int, timeout: float = 120) -> None:
         time.sleep(0.5)
 
 
+def wait_queue_drained(timeout: float) -> float:
+    """Wait until no crawl task is ready or running (a round's tasks may still fetch pages or images after
+    their feeds are recorded; a crawl holding a host would hold up the next round's polls of it)."""
+    from django_tasks_db.models import DBTaskResult
+
+    start = time.monotonic()
+    busy = DBTaskResult.objects.filter(
+        task_path="khabar.crawler.tasks.refresh_feeds_task",
+        status__in=["READY", "RUNNING"],
+    )
+    while busy.exists() and time.monotonic() - start < timeout:
+        time.sleep(0.5)
+    return time.monotonic() - start
+
+
 def one_round(meter: CpuMeter, timeout: float) -> dict:
     """Make every crawlable feed due now; wait until each has been checked again."""
     from django.utils import timezone
@@ -209,7 +224,9 @@ def one_round(meter: CpuMeter, timeout: float) -> dict:
     elapsed = time.monotonic() - start
     cpu = meter.stop()
     errors = Feed.objects.crawlable().exclude(error_kind="").count()
+    drained = wait_queue_drained(timeout)
     return {
+        "seconds_until_queue_drained_after": drained,
         "feeds": total,
         "checked": done,
         "seconds": elapsed,
