@@ -134,7 +134,7 @@ async def refresh_one(
     else:
         new_ids = await sync_to_async(store_and_record)(feed, refresh, report)
         # 7. Tell search, stories and the page cache about the new articles: readers see them now;
-        # 7b. then fetch their images, so that readers are served stored ones only (each stored
+        # 8. then fetch their images, so that readers are served stored ones only (each stored
         #     image refreshes the cached pages); an image never holds back its article.
         if new_ids:
             await sync_to_async(announce_stored)(new_ids)
