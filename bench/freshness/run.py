@@ -102,21 +102,25 @@ def traffic_figures(
     minutes: float,
     gap: float,
     crawl_end: float,
+    stored_at: dict[tuple[str, str], float] | None = None,
 ) -> dict:
-    """Request counts in the window; politeness over the whole crawl (the throughput part excluded)."""
+    """Request counts in the window; politeness over the whole crawl (the throughput part excluded).
+
+    ``stored_at``: when each item's page (host, path) was stored; a request for it after that is a
+    re-check of its original (khabar.originals). Most items are stored from the feed's full text,
+    so "a page asked for a second time" would miss every first re-check.
+    """
     crawl = [t for t in traffic.traces() if t.started < crawl_end]
     kinds: Counter = Counter()
     per_host_minute: Counter = Counter()
     last_etag: dict[tuple[str, str], str] = {}
     wasted = 0
-    pages_seen: set[tuple[str, str]] = set()
+    stored_at = stored_at or {}
     for trace in sorted(crawl, key=lambda t: t.started):
         path = urlsplit(trace.path).path
         is_feed = path in feed_paths.get(trace.host, set())
         in_window = start <= trace.started < end
-        # A page asked for again: a re-check of its original (khabar.originals), not a new item.
-        is_recheck = not is_feed and path not in ("/", "/robots.txt") and (trace.host, path) in pages_seen
-        pages_seen.add((trace.host, path))
+        is_recheck = not is_feed and trace.started > stored_at.get((trace.host, path), float("inf"))
         if is_feed:
             key = (trace.host, trace.path)
             if in_window and trace.status == 200 and trace.etag and last_etag.get(key) == trace.etag:
@@ -136,6 +140,7 @@ def traffic_figures(
         ] += 1
         kinds["304 answers"] += trace.status == 304
         kinds["page re-checks"] += is_recheck
+        kinds["page re-checks answered 304"] += is_recheck and trace.status == 304
         per_host_minute[(trace.host, int((trace.started - start) // 60))] += 1
     by_host: dict[str, list[Trace]] = defaultdict(list)
     for trace in crawl:
@@ -237,6 +242,7 @@ def main() -> int:
     ap.add_argument("--throughput-rounds", type=int, default=3, help="0: skip the poll throughput part")
     ap.add_argument("--gap", type=float, default=1.0, help="KHABAR_HOST_MIN_GAP of the workers")
     ap.add_argument("--out", default=str(ROOT / "bench" / "freshness" / "last-run.json"))
+    ap.add_argument("--details", help="also write every item (published, stored) and request here (JSON)")
     args = ap.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="khabar-freshness-"))
@@ -326,6 +332,10 @@ def main() -> int:
     report = json.loads((workdir / "newsweb.json").read_text(encoding="utf-8"))
     traffic = TrafficLog.of([Trace(*row) for row in report["traces"]])
 
+    stored_at = {}
+    for url, _published in report["items"]:
+        if (fetched := stored.get(canonical_url(url))) is not None:
+            stored_at[(urlsplit(url).netloc, urlsplit(url).path)] = fetched.timestamp()
     lags, missing = [], 0
     for url, published in report["items"]:
         if window_start <= published < window_end:
@@ -334,7 +344,25 @@ def main() -> int:
                 missing += 1
             else:
                 lags.append(fetched.timestamp() - published)
-    traffic = traffic_figures(traffic, feed_paths, window_start, window_end, args.minutes, args.gap, crawl_end)
+    if args.details:  # every item and request, for bench/originals/run.py
+        Path(args.details).write_text(
+            json.dumps(
+                {
+                    "window": [window_start, window_end, crawl_end],
+                    "outlets": len(feed_paths),
+                    "feed_paths": {host: sorted(paths) for host, paths in feed_paths.items()},
+                    "items": [
+                        [url, published, stored_at.get((urlsplit(url).netloc, urlsplit(url).path))]
+                        for url, published in report["items"]
+                    ],
+                    "traces": report["traces"],
+                }
+            ),
+            encoding="utf-8",
+        )
+    traffic = traffic_figures(
+        traffic, feed_paths, window_start, window_end, args.minutes, args.gap, crawl_end, stored_at
+    )
 
     result = {
         "command": " ".join([Path(sys.executable).name, *sys.argv]),

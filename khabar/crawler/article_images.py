@@ -43,7 +43,11 @@ async def fetch_article_images(fetcher: Fetcher, article_ids: list[int]) -> int:
         if not image.content:
             log.info("image of article %s not kept (%s): %s", article_id, url[:200], image.problem)
             return False
-        await sync_to_async(_store)(article_id, url, image.content, image.content_type)
+        try:
+            await sync_to_async(_store)(article_id, url, image.content, image.content_type)
+        except Exception:  # the article is stored and announced already: an image never fails its feed
+            log.exception("image of article %s not stored", article_id)
+            return False
         return True
 
     return sum(await asyncio.gather(*(one(pk, url) for pk, url in wanted)))

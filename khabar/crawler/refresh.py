@@ -133,13 +133,12 @@ async def refresh_one(
         unchanged.append((feed, refresh))
     else:
         new_ids = await sync_to_async(store_and_record)(feed, refresh, report)
-        # 4b. The new articles' images, fetched now so that readers are served stored ones only;
-        # 7. then tell search, stories and the page cache about the new articles.
+        # 7. Tell search, stories and the page cache about the new articles: readers see them now;
+        # 8. then fetch their images, so that readers are served stored ones only (each stored
+        #     image refreshes the cached pages); an image never holds back its article.
         if new_ids:
-            try:
-                await fetch_article_images(fetcher, new_ids)
-            finally:
-                await sync_to_async(announce_stored)(new_ids)
+            await sync_to_async(announce_stored)(new_ids)
+            await fetch_article_images(fetcher, new_ids)
     return report
 
 

@@ -9,7 +9,7 @@ class SiteConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from khabar.news.models import Article
+        from khabar.news.models import Article, ArticleImage
         from khabar.news.signals import articles_stored
         from khabar.site import security  # noqa: F401 - registers the deploy checks
         from khabar.site.models import Comment
@@ -19,7 +19,7 @@ class SiteConfig(AppConfig):
 
         # New articles, and edits of what pages show, make every cached page stale.
         articles_stored.connect(bump_content_version, dispatch_uid="khabar.site.pages_on_articles_stored")
-        for model in (Article, Category, Story, Source):
+        for model in (Article, ArticleImage, Category, Story, Source):
             post_save.connect(
                 bump_content_version, sender=model, dispatch_uid=f"khabar.site.pages_on_save_{model.__name__}"
             )
