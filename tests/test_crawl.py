@@ -137,8 +137,12 @@ def test_crawl_once_command_prints_a_summary_and_is_idempotent(newsweb, allow_pr
     assert "خبرگزاری آوا" in first  # one row per source
     assert Article.objects.count() == total
 
-    assert main(["crawl", "--once", "--allow-private"]) == 0  # nothing is due any more
-    assert "No feed is due" in capsys.readouterr().out
+    # Nothing is due any more, unless the first crawl outlasted the shortest poll interval (a loaded
+    # machine): then the feeds due again are re-polled and bring nothing new.
+    assert main(["crawl", "--once", "--allow-private"]) == 0
+    again = capsys.readouterr().out
+    assert "No feed is due" in again or "0 new article(s), 0 feed(s) failed" in again, again
+    assert Article.objects.count() == total
     assert main(["crawl", "--once", "--all", "--allow-private"]) == 0
     assert "0 new article(s)" in capsys.readouterr().out
     assert Article.objects.count() == total

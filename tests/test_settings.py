@@ -37,7 +37,7 @@ def test_the_base_settings_refuse_private_addresses_and_use_khabar_sqlite(tmp_pa
 
 def test_the_demo_has_its_own_database_and_crawls_loopback(tmp_path):
     demo = configured(tmp_path, "khabar.settings_demo", DJANGO_SETTINGS_MODULE="khabar.settings")  # as under pytest
-    assert demo["module"] == "khabar.settings_demo" and demo["private"] is True and demo["gap"] == 0.25
+    assert demo["module"] == "khabar.settings_demo" and demo["private"] is True and demo["gap"] == 0.1
     assert demo["database"] == str(tmp_path / "demo.sqlite3")
     # The environment still wins over the demo's own choices.
     mine = configured(
