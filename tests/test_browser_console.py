@@ -14,14 +14,12 @@ from datetime import timedelta
 import pytest
 from consolekit import PASSWORD, make_user
 from django.utils import timezone
-from test_browser import (
-    SCREENSHOTS,
-    SKIP_VARIABLE,
+from test_browser import (  # noqa: F401 - browser: the fixture, used by name
     WIDTHS,
     BrowserThread,
     Visit,
-    missing_browser,
-    pytestmark,  # noqa: F401 (KHABAR_SKIP_BROWSER_TESTS=1 skips these too)
+    browser,
+    pytestmark,  # KHABAR_SKIP_BROWSER_TESTS=1 skips these too
 )
 
 from khabar.console.models import AuditEntry, Takedown
@@ -30,17 +28,6 @@ from khabar.pipeline.persian import to_persian_digits
 from khabar.search.backends import get_backend
 from khabar.site.models import Comment
 from khabar.sources.models import Feed, Source
-
-
-@pytest.fixture(scope="module")
-def browser():
-    missing = missing_browser()
-    if missing:
-        pytest.fail(f"{missing}; set {SKIP_VARIABLE}=1 to skip the browser tests on purpose", pytrace=False)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    thread = BrowserThread()
-    yield thread
-    thread.close()
 
 
 @pytest.fixture
@@ -78,7 +65,7 @@ def run_at_each_width(thread: BrowserThread, live_server, scenario):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_overview_and_a_failing_outlets_page(browser, live_server, operator, mehr, lavrov):
+def test_overview_and_a_failing_outlets_page(browser, live_server, operator, mehr, lavrov):  # noqa: F811 - the imported fixture
     now = timezone.now()
     Feed.objects.create(source=mehr, url="https://www.mehrnews.com/rss", last_success_at=now, last_fetch_seconds=0.3)
     Feed.objects.create(
@@ -109,7 +96,7 @@ def test_overview_and_a_failing_outlets_page(browser, live_server, operator, meh
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_add_an_outlet_by_a_news_web_homepage(browser, live_server, operator, settings):
+def test_add_an_outlet_by_a_news_web_homepage(browser, live_server, operator, settings):  # noqa: F811 - the imported fixture
     settings.KHABAR_ALLOW_PRIVATE_ADDRESSES = True
     settings.KHABAR_FETCH_TIMEOUT = 3.0
     settings.KHABAR_HOST_MIN_GAP = 0.01
@@ -137,7 +124,7 @@ def test_add_an_outlet_by_a_news_web_homepage(browser, live_server, operator, se
 
 
 @pytest.mark.django_db(transaction=True)
-def test_opml_round_trip(browser, live_server, operator, mehr, tmp_path):
+def test_opml_round_trip(browser, live_server, operator, mehr, tmp_path):  # noqa: F811 - the imported fixture
     Feed.objects.create(source=mehr, url="https://www.mehrnews.com/rss")
 
     def export(visit, width):
@@ -168,7 +155,7 @@ def test_opml_round_trip(browser, live_server, operator, mehr, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_approve_a_comment_by_keyboard(browser, live_server, operator, lavrov):
+def test_approve_a_comment_by_keyboard(browser, live_server, operator, lavrov):  # noqa: F811 - the imported fixture
     for width in WIDTHS:
         Comment.objects.create(article=lavrov, name=f"خواننده {width}", text=f"نظری برای تأیید در {width}")
 
@@ -190,7 +177,7 @@ def test_approve_a_comment_by_keyboard(browser, live_server, operator, lavrov):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_take_an_article_down_and_restore_it(browser, live_server, operator, lavrov):
+def test_take_an_article_down_and_restore_it(browser, live_server, operator, lavrov):  # noqa: F811 - the imported fixture
     lavrov.published_at = timezone.now()
     lavrov.save()
     get_backend().index([lavrov.pk])
