@@ -58,6 +58,9 @@ class Response:
 class OutletServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default listen backlog is 5: a burst of page and image requests overflowed it,
+    # and a dropped SYN is retried after 1 s and 3 s, which a crawler sees as a connect timeout.
+    request_queue_size = 128
 
     def __init__(self, addr: tuple[str, int], handler: type[BaseHTTPRequestHandler], spec: OutletSpec):
         self.spec = spec
