@@ -19,7 +19,7 @@ from khabar.sources.models import Feed, Source
 @pytest.fixture
 def allow_private(settings):
     settings.KHABAR_ALLOW_PRIVATE_ADDRESSES = True
-    settings.KHABAR_FETCH_TIMEOUT = 3.0
+    settings.KHABAR_FETCH_TIMEOUT = 10.0  # nothing here times out on purpose: room for a loaded machine
     settings.KHABAR_HOST_MIN_GAP = 0.02  # politeness itself is tested in test_politeness.py
 
 
@@ -43,7 +43,8 @@ def test_crawl_stores_each_published_article_exactly_once(newsweb, allow_private
     reports = refresh_feeds(all_feeds())
     assert not [r.error for r in reports if r.error]
     stored = set(Article.objects.values_list("url", flat=True))
-    assert stored == truth
+    problems = [(r.feed_url, r.deferred, r.item_errors) for r in reports if r.deferred or r.item_errors]
+    assert stored == truth, problems
     assert sum(r.new for r in reports) == len(truth)
 
     # Again, however often: nothing new, nothing duplicated, nothing lost.

@@ -90,6 +90,12 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"x" * 10)
             self.close_connection = True
+        elif path in ("/drop-once", "/drop-always"):  # no answer at all, as on a connection the server just closed
+            self.server.drops += 1
+            if path == "/drop-always" or self.server.drops == 1:
+                self.close_connection = True
+                return
+            self._send(200, PAGE)
         elif path == "/big":
             self._send(200, b"x" * 300_000)
         elif path == "/chunked-big":
@@ -135,7 +141,7 @@ class Handler(BaseHTTPRequestHandler):
 
 def serve(address: str):
     httpd = ThreadingHTTPServer((address, 0), Handler)
-    httpd.seen, httpd.robots, httpd.other = [], "", ""
+    httpd.seen, httpd.robots, httpd.other, httpd.drops = [], "", "", 0
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd
@@ -376,3 +382,17 @@ def test_a_connection_cut_mid_body_is_a_connection_failure(server):
     base, _ = server
     result = fetch(base + "/cut")
     assert result.error_kind == "connect" and result.content == b""
+
+
+def test_a_request_that_got_no_answer_is_sent_once_more(server):
+    """A server may close a kept-alive connection just as a request goes out on it: no answer at all,
+    though the page is fine. Sent again once, on a new connection; a second silence is the error."""
+    base, httpd = server
+    httpd.drops = 0
+    result = fetch(base + "/drop-once")
+    assert result.error is None and result.status == 200 and "سلام".encode() in result.content
+    assert httpd.drops == 2
+    httpd.drops = 0
+    result = fetch(base + "/drop-always")
+    assert result.error_kind == "connect" and "disconnected" in result.error.lower()
+    assert httpd.drops == 2  # once more, not again and again

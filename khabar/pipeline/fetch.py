@@ -121,6 +121,10 @@ NETWORK_FAILURES = (
 )
 
 
+# Failures of a request that got no answer at all (not timeouts): worth sending once more.
+STALE_CONNECTION_FAILURES = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.ConnectError)
+
+
 def classify_error(exc: BaseException, policy: FetchPolicy) -> tuple[str, str]:
     """(readable message, error kind) for an exception raised while fetching (one of ``NETWORK_FAILURES``)."""
     if isinstance(exc, DNSLookupFailed):
@@ -326,7 +330,7 @@ class Fetcher:
             pause = 0.0
             try:
                 next_url = await asyncio.wait_for(
-                    self._exchange(url, headers, result, accept_type, max_bytes), self.policy.total
+                    self._exchange_retrying(url, headers, result, accept_type, max_bytes), self.policy.total
                 )
                 if result.retry_after:
                     pause = min(result.retry_after, MAX_HOST_PAUSE)
@@ -336,6 +340,29 @@ class Fetcher:
             finally:
                 result.elapsed += time.monotonic() - started
                 await self.politeness.release(host, pause=pause, sent_at=sent_at)
+
+    async def _exchange_retrying(
+        self,
+        url: str,
+        headers: dict[str, str],
+        result: FetchResult,
+        accept_type: Callable[[str], bool] | None,
+        max_bytes: int,
+    ) -> str | None:
+        """``_exchange``, sent once more when the connection broke before any answer came.
+
+        A server closes an idle kept-alive connection when it likes; a GET sent on it at that
+        moment gets no answer at all ("Server disconnected without sending a response"), though
+        nothing is wrong with the page. Browsers and urllib3 send such an idempotent request
+        again on a new connection, once; so do we, within the same politeness slot and deadline.
+        """
+        try:
+            return await self._exchange(url, headers, result, accept_type, max_bytes)
+        except STALE_CONNECTION_FAILURES as exc:
+            if result.status or _is_tls_failure(exc):
+                raise  # an answer had begun, or TLS failed: not a dropped idle connection
+            log.debug("no answer from %s on its connection (%r); sending the request again", url[:300], exc)
+            return await self._exchange(url, headers, result, accept_type, max_bytes)
 
     async def _exchange(
         self,
