@@ -6,9 +6,9 @@ Its category is a ``sources.Category``; its story a ``stories.Story`` (the stori
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
+from khabar.site_urls import site_path
 from khabar.sources.models import Category
 
 
@@ -68,7 +68,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("site:article", args=[self.pk])
+        return site_path("site:article", self.pk)
 
     def copies(self) -> list[Article]:
         """This article's near-duplicate group (the original first, then by time), visible ones only."""

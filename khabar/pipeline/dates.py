@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -213,23 +214,28 @@ def parse_persian_datetime(text: str) -> datetime | None:
     return found[0][1] if found else None
 
 
-def _tehran_jalali(dt: datetime) -> tuple[jdatetime.date, datetime]:
+def _tehran_local(dt: datetime) -> datetime:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
-    local = dt.astimezone(TEHRAN)
-    return jdatetime.date.fromgregorian(date=local.date()), local
+    return dt.astimezone(TEHRAN)
+
+
+@lru_cache(maxsize=4096)
+def _jalali_date_text(day: date) -> str:
+    """``۲۷ مهر ۱۴۰۰`` for a Tehran calendar day (jdatetime's conversion is the costly part: memoized)."""
+    jdate = jdatetime.date.fromgregorian(date=day)
+    return to_persian_digits(f"{jdate.day} {JALALI_MONTHS[jdate.month - 1]} {jdate.year}")
 
 
 def format_jalali_date(dt: datetime) -> str:
     """``۲۷ مهر ۱۴۰۰``: the Tehran-local Jalali date (a naive ``dt`` is UTC)."""
-    jdate, _ = _tehran_jalali(dt)
-    return to_persian_digits(f"{jdate.day} {JALALI_MONTHS[jdate.month - 1]} {jdate.year}")
+    return _jalali_date_text(_tehran_local(dt).date())
 
 
 def format_jalali(dt: datetime) -> str:
     """``۱۵:۴۴ - ۲۷ مهر ۱۴۰۰``: Tehran-local time and Jalali date (a naive ``dt`` is UTC)."""
-    _, local = _tehran_jalali(dt)
-    return to_persian_digits(f"{local.hour:02d}:{local.minute:02d} - {format_jalali_date(dt)}")
+    local = _tehran_local(dt)
+    return to_persian_digits(f"{local.hour:02d}:{local.minute:02d} - ") + _jalali_date_text(local.date())
 
 
 def format_relative(dt: datetime, now: datetime | None = None) -> str:

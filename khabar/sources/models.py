@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from khabar.pipeline.health import FAILURE_CLASSES, feed_status
 from khabar.pipeline.records import FEED_KINDS
+from khabar.site_urls import site_path
 
 # The categories every instance starts with (slug, Persian name), in menu order.
 DEFAULT_CATEGORIES = [
@@ -51,7 +51,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("site:category", args=[self.slug])
+        return site_path("site:category", self.slug)
 
 
 # What an outlet is (the catalogue's "kind"), with its Persian name.
@@ -89,6 +89,9 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return site_path("site:source", self.slug)
 
 
 class FeedQuerySet(models.QuerySet):

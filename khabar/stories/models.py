@@ -10,11 +10,11 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from khabar.news.models import Article
 from khabar.pipeline.persian import to_persian_digits
+from khabar.site_urls import site_path
 from khabar.sources.models import Category
 
 
@@ -73,7 +73,7 @@ class Story(models.Model):
         return self.title or f"Story {self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("site:story", args=[self.pk])
+        return site_path("site:story", self.pk)
 
     @property
     def why_ranked(self) -> str:
