@@ -279,3 +279,18 @@ def test_query_count_with_the_shared_fragments_warm(
         response = client.get(busy_site[7].get_absolute_url() if url == busy_site[5].get_absolute_url() else url)
     assert response.status_code == 200
     assert b'class="ranked-list"' in response.content  # the sidebar lists are there
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/latest/", "/category/world/", "/source/mehr/"])
+def test_list_items_follow_what_they_show(client, lavrov, settings, url):
+    """List items are rendered once and remembered: a changed title, lead or outlet name shows at once."""
+    settings.KHABAR_PAGE_CACHE_SECONDS = 0
+    first = text_of(client.get(url))
+    assert lavrov.title[:20] in first
+    Article.objects.filter(pk=lavrov.pk).update(title="تیتر تازهٔ ویرایش‌شده ۱۲", lead="لید تازهٔ آزمایشی")
+    lavrov.source.__class__.objects.filter(pk=lavrov.source_id).update(name="مهر نو")
+    articles_stored.send(sender=Feed, article_ids=[lavrov.pk])  # the shared lists follow the content version
+    again = text_of(client.get(url))
+    assert "تیتر تازهٔ ویرایش‌شده ۱۲" in again and lavrov.title[:20] not in again
+    assert "مهر نو" in again
