@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django import template
 
-from khabar.console.health import STATUS_LABELS
+from khabar.crawler.status import STATUS_LABELS
 from khabar.pipeline.persian import to_persian_digits
 
 register = template.Library()
