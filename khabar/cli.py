@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from khabar.pipeline.persian import to_persian_digits as fa  # counts in what operators read
+
 SETTINGS, LOOPBACK_SETTINGS, DEMO_SETTINGS = "khabar.settings", "khabar.settings_loopback", "khabar.settings_demo"
 
 
@@ -65,7 +67,7 @@ def cmd_extract(args) -> int:
     else:
         path = Path(args.file)
         if not path.is_file():
-            print(f"khabar extract: no such file: {path}", file=sys.stderr)
+            print(f"khabar extract: چنین پرونده‌ای نیست: {path}", file=sys.stderr)
             return 2
         content = path.read_bytes()
     page = extract_article(content, args.url or "")
@@ -81,11 +83,11 @@ def _read_input(command: str, name: str) -> bytes | None:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        print(f"khabar {command}: no such file: {path}", file=sys.stderr)
+        print(f"khabar {command}: چنین پرونده‌ای نیست: {path}", file=sys.stderr)
     except IsADirectoryError:
-        print(f"khabar {command}: {path} is a directory, not a saved page", file=sys.stderr)
+        print(f"khabar {command}: {path} پوشه است، نه صفحه‌ای ذخیره‌شده", file=sys.stderr)
     except OSError as exc:
-        print(f"khabar {command}: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"khabar {command}: {path} خوانده نشد: {exc.strerror or exc}", file=sys.stderr)
     return None
 
 
@@ -107,7 +109,7 @@ def cmd_links(args) -> int:
     _print_lines(found.urls)
     if args.explain:
         for verdict in found.verdicts:
-            mark = "take " if verdict.accepted else "leave"
+            mark = "برداشت" if verdict.accepted else "رها  "
             print(
                 f"{mark} {verdict.score:6.2f}  {len(verdict.keys):4}  {verdict.shape.key}  ({verdict.reason})",
                 file=sys.stderr,
@@ -139,7 +141,7 @@ def cmd_normalize(args) -> int:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        print(f"khabar normalize: standard input is not UTF-8 ({exc.reason} at byte {exc.start})", file=sys.stderr)
+        print(f"khabar normalize: ورودی استاندارد UTF-8 نیست ({exc.reason}، بایت {exc.start})", file=sys.stderr)
         return 2
     sys.stdout.buffer.write("\n".join(step(line) for line in text.split("\n")).encode("utf-8"))
     return 0
@@ -153,7 +155,7 @@ def cmd_dates(args) -> int:
     text = " ".join(args.text)
     when = parse_persian_datetime(text)
     if when is None:
-        print(f"khabar dates: no date or time found in {text!r}", file=sys.stderr)
+        print(f"khabar dates: تاریخ یا ساعتی در {text!r} پیدا نشد", file=sys.stderr)
         return 1
     print(
         json.dumps(
@@ -173,14 +175,12 @@ def cmd_crawl(args) -> int:
     setup_django(LOOPBACK_SETTINGS if args.allow_private else SETTINGS)
     ensure_database()
     from khabar.crawler.refresh import refresh_feeds
-    from khabar.crawler.reports import print_crawl_summary
+    from khabar.crawler.reports import NOTHING_DUE, print_crawl_summary
     from khabar.sources.models import Feed
 
     feeds = list((Feed.objects.crawlable() if args.all else Feed.objects.due()).select_related("source"))
     if not feeds:
-        _console().print(
-            "No feed is due. Use [bold]--all[/] to crawl every active feed now, or add feeds with `khabar sources add URL`."
-        )
+        _console().print(NOTHING_DUE)
         return 0
     reports = refresh_feeds(feeds)
     print_crawl_summary(reports, _console())
@@ -204,7 +204,7 @@ def _add_without_discovery(args) -> int:
     except ValueError as exc:
         print(f"khabar sources add: {exc}", file=sys.stderr)
         return 2
-    print(f"Feed {feed.url} of «{feed.source.name}» is registered as it is; it will be crawled at the next check.")
+    print(f"خوراک {feed.url} از «{feed.source.name}» همان‌گونه که هست ثبت شد؛ در بررسی بعدی خزیده می‌شود.")
     return 0
 
 
@@ -226,7 +226,7 @@ def cmd_sources(args) -> int:
             print(f"khabar sources {args.sources_command}: {exc}", file=sys.stderr)
             return 2
         console = _console()
-        console.print(f"Reading {args.url}, its feeds and sitemaps (politely: this may take up to a minute)…")
+        console.print(f"خواندن {args.url} و خوراک‌ها و نقشه‌های سایتش (با درنگ مؤدبانه: تا یک دقیقه)…")
         report = discover_outlet(args.url)
         print_discovery(report, console, stored=args.sources_command == "add")
         if args.sources_command == "discover":
@@ -236,23 +236,24 @@ def cmd_sources(args) -> int:
         except ValueError as exc:
             print(f"khabar sources add: {exc}", file=sys.stderr)
             if report.error:
-                print("An outlet unreachable from here can be added as it is: --no-discover FEED_URL", file=sys.stderr)
+                print(
+                    "رسانهٔ دسترس‌ناپذیر از اینجا را می‌توان همان‌گونه که هست افزود: --no-discover FEED_URL",
+                    file=sys.stderr,
+                )
             return 1
-        console.print(
-            f"«{source.name}» ({source.slug}): {len(feeds)} new address(es) to crawl, checked at the next tick."
-        )
+        console.print(f"«{source.name}» ({source.slug}): {fa(len(feeds))} نشانی تازه برای خزش، در نوبت بعدی.")
         return 0
     if args.sources_command == "load":
         try:
             outlets = load_catalog(Path(args.file)) if args.file else load_catalog()
         except OSError as exc:  # missing, unreadable
-            print(f"khabar sources load: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+            print(f"khabar sources load: {args.file} خوانده نشد: {exc.strerror or exc}", file=sys.stderr)
             return 2
         except (ValueError, KeyError, TypeError, AttributeError) as exc:  # not JSON, or not a catalogue
-            print(f"khabar sources load: {args.file} is not a valid outlet catalogue: {exc!r}", file=sys.stderr)
+            print(f"khabar sources load: {args.file} فهرست درستی از رسانه‌ها نیست: {exc!r}", file=sys.stderr)
             return 2
         result = register_outlets(outlets)
-        print(f"{result.sources} new source(s), {result.feeds} new feed(s).")
+        print(f"{fa(result.sources)} منبع تازه، {fa(result.feeds)} خوراک تازه.")
         return 0
     print_sources(_console())
     return 0
@@ -284,7 +285,7 @@ def cmd_newsweb(args) -> int:
     result = register_newsweb(web, check_interval=args.poll)
     for outlet in web.outlets:
         print(f"{outlet.name}  {outlet.homepage}")
-    print(f"{len(web.outlets)} outlets, {result.feeds} new feeds registered. Serving (Ctrl-C stops)")
+    print(f"{fa(len(web.outlets))} رسانه، {fa(result.feeds)} خوراک تازهٔ ثبت‌شده. در حال خدمت (Ctrl-C: توقف)")
     wait_for_interrupt()
     web.stop()
     return 0
@@ -295,7 +296,7 @@ def cmd_serve(args) -> int:
     ensure_database()
     from khabar.server import serve
 
-    print(f"Khabar is serving at http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
+    print(f"خبر در http://{args.host}:{args.port}/ در دسترس است (Ctrl-C: توقف)", flush=True)
     serve(args.host, args.port)
     return 0
 
@@ -306,11 +307,9 @@ def cmd_worker(args) -> int:
     from khabar.crawler.runner import CrawlService
 
     service = CrawlService(workers=args.workers, tick=args.tick, schedule=not args.no_schedule).start()
-    print(
-        f"Khabar worker: {args.workers} task thread(s){'' if args.no_schedule else ' and the scheduler'} running (Ctrl-C stops)"
-    )
+    print(f"کارگر خبر: {fa(args.workers)} رشتهٔ کار{'' if args.no_schedule else ' و زمان‌بند'} در کارند (Ctrl-C: توقف)")
     wait_for_interrupt()
-    print("Stopping: finishing the tasks in progress…")
+    print("توقف: کارهای در جریان به پایان می‌رسند…")
     service.stop()
     return 0
 

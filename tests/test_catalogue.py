@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from khabar.cli import main
+from khabar.pipeline.persian import to_persian_digits as fa
 from khabar.sources.catalog import BUILTIN_OUTLETS
 from khabar.sources.models import DEFAULT_CATEGORIES, Feed, Source
 
@@ -115,7 +116,7 @@ def test_the_docs_show_the_evidence_of_every_outlet():
 def test_sources_load_registers_every_outlet_and_feed(capsys):
     assert main(["sources", "load"]) == 0
     feeds = sum(len(outlet.get("feeds", [])) for outlet in OUTLETS)
-    assert f"{len(OUTLETS)} new source(s), {feeds} new feed(s)." in capsys.readouterr().out
+    assert f"{fa(len(OUTLETS))} منبع تازه، {fa(feeds)} خوراک تازه." in capsys.readouterr().out
     assert Source.objects.count() == len(OUTLETS)
     assert Feed.objects.count() == feeds
     for outlet in OUTLETS:
@@ -127,4 +128,4 @@ def test_sources_load_registers_every_outlet_and_feed(capsys):
             category = feeds[spec["url"]].category
             assert (category.slug if category else None) == spec["category"]
     assert main(["sources", "load"]) == 0  # loading twice changes nothing
-    assert "0 new source(s), 0 new feed(s)" in capsys.readouterr().out
+    assert "۰ منبع تازه، ۰ خوراک تازه" in capsys.readouterr().out

@@ -134,7 +134,7 @@ def test_run_offline_starts_shows_no_news_and_reports_errors(tmp_path):
         text=True,
         timeout=60,
     )
-    assert "failing" in listing.stdout and "connection" in listing.stdout
+    assert "خطادار" in listing.stdout and "خطای اتصال" in listing.stdout
 
 
 def test_extract_command_on_a_real_page(fixtures_dir):

@@ -100,6 +100,7 @@ def test_failing_outlets_page_shows_its_error_polls_and_url_changes(staff_client
     )
     html = text_of(staff_client.get(reverse("console:source", args=["failing"])))
     assert "نشانی نادرست" in html and "HTTP 404 Not Found" in html  # the error class in Persian, and the message
+    assert "(خطای HTTP)" in html  # the error kind in the words of `khabar sources status`
     assert "https://failing.example/old.xml" in html  # the URL change
     polls = html[html.index("آخرین بررسی‌ها") :]
     assert "<td>۴۰۴" in polls and "<td>۲۰۰" in polls  # the polls table, newest first

@@ -12,6 +12,7 @@ from khabar.crawler.refresh import refresh_feeds
 from khabar.news.models import Article
 from khabar.newsweb.server import NewsWeb
 from khabar.pipeline.collect import canonical_url
+from khabar.pipeline.persian import to_persian_digits as fa
 from khabar.pipeline.search_keys import search_key
 from khabar.sources.models import Feed, Source
 
@@ -134,7 +135,7 @@ def test_crawl_once_command_prints_a_summary_and_is_idempotent(newsweb, allow_pr
     assert main(["crawl", "--once", "--allow-private"]) == 0
     first = capsys.readouterr().out
     total = len(newsweb.published())
-    assert "Crawl summary" in first and f"{total} new article(s)" in first
+    assert "گزارش خزش" in first and f"{fa(total)} خبر تازه" in first
     assert "خبرگزاری آوا" in first  # one row per source
     assert Article.objects.count() == total
 
@@ -142,10 +143,10 @@ def test_crawl_once_command_prints_a_summary_and_is_idempotent(newsweb, allow_pr
     # machine): then the feeds due again are re-polled and bring nothing new.
     assert main(["crawl", "--once", "--allow-private"]) == 0
     again = capsys.readouterr().out
-    assert "No feed is due" in again or "0 new article(s), 0 feed(s) failed" in again, again
+    assert "هیچ خوراکی موعد بررسی ندارد" in again or "۰ خبر تازه، ۰ خوراک ناموفق" in again, again
     assert Article.objects.count() == total
     assert main(["crawl", "--once", "--all", "--allow-private"]) == 0
-    assert "0 new article(s)" in capsys.readouterr().out
+    assert "۰ خبر تازه" in capsys.readouterr().out
     assert Article.objects.count() == total
 
 

@@ -199,7 +199,7 @@ def test_pages_a_listing_links_that_are_not_articles_are_learned_and_never_fetch
 def test_sources_discover_prints_a_table_and_stores_nothing(web, allow_private, capsys):
     assert main(["sources", "discover", outlet(web, "ava").homepage]) == 0
     out = capsys.readouterr().out
-    assert "Found" in out and "Would be crawled" in out and "listing page" in out and "usual path" in out
+    assert "یافته‌ها" in out and "خزیده می‌شد" in out and "صفحهٔ فهرست" in out and "usual path" in out
     assert not Source.objects.exists() and not Feed.objects.exists()
 
 
@@ -208,7 +208,7 @@ def test_sources_add_of_a_homepage_stores_what_it_will_crawl(web, allow_private,
     nasim = outlet(web, "nasim-sobh")
     assert main(["sources", "add", nasim.homepage, "--name", "نسیم"]) == 0
     out = capsys.readouterr().out
-    assert "Will be crawled" in out and "news sitemap" in out
+    assert "خزیده خواهد شد" in out and "نقشهٔ خبری" in out
     source = Source.objects.get()
     assert (source.name, source.homepage) == ("نسیم", nasim.homepage) and source.discovered_at
     assert [(f.kind, f.url.endswith("/sitemap.xml")) for f in source.feeds.all()] == [("news_sitemap", True)]
@@ -220,7 +220,7 @@ def test_sources_add_of_a_homepage_stores_what_it_will_crawl(web, allow_private,
 @pytest.mark.django_db
 def test_sources_add_of_an_unreadable_address_stores_nothing(allow_private, capsys):
     assert main(["sources", "add", "http://127.0.0.1:9/"]) == 1
-    assert "could not be read" in capsys.readouterr().out
+    assert "خوانده نشد" in capsys.readouterr().out
     assert not Source.objects.exists()
     assert main(["sources", "add", "javascript:alert(1)"]) == 2
 
@@ -235,7 +235,7 @@ def test_discovery_table_shows_the_plan_of_a_report():
     console = Console(width=200, record=True)
     print_discovery(report, console)
     text = console.export_text()
-    assert "HTTP 404" in text and "listing page" in text and "ایکس" in text
+    assert "HTTP 404" in text and "صفحهٔ فهرست" in text and "ایکس" in text
 
 
 @pytest.mark.slow
@@ -262,7 +262,7 @@ def test_sources_add_of_a_homepage_alone_is_enough_to_crawl_it(web, tmp_path):
     peyk = outlet(web, "peyk-iran")  # no feed at all: its homepage and section pages
     added = khabar("sources", "add", peyk.homepage, "--allow-private")
     assert added.returncode == 0, added.stdout + added.stderr
-    assert "Will be crawled" in added.stdout and "listing page" in added.stdout
+    assert "خزیده خواهد شد" in added.stdout and "صفحهٔ فهرست" in added.stdout
     crawled = khabar("crawl", "--once", "--allow-private")
     assert crawled.returncode == 0, crawled.stdout + crawled.stderr
     with sqlite3.connect(tmp_path / "khabar.sqlite3") as db:

@@ -168,12 +168,12 @@ def test_a_feed_failing_too_long_is_paused_and_shown_not_hidden(web, crawl_setti
     console = Console(record=True, width=400)
     print_sources(console)
     table = console.export_text()
-    assert "paused" in table and "http 500" in table and feed.url in table and "1 paused" in table
+    assert "متوقف" in table and "خطای HTTP 500" in table and feed.url in table and "۱ متوقف" in table
     from khabar.cli import main
 
     assert main(["sources", "status"]) == 0
     printed = capsys.readouterr().out
-    assert "Feeds: health and next check" in printed and "1 paused" in printed
+    assert "خوراک‌ها: سلامت و بررسی بعدی" in printed and "۱ متوقف" in printed
 
     feed.resume()
     feed.save()
@@ -209,4 +209,4 @@ def test_a_crawler_bug_is_recorded_as_internal_not_blamed_on_the_outlet(web, cra
     assert web.traffic.traces(feed.host) == []  # robots.txt was never asked for: nothing was sent
     console = Console(record=True, width=400)
     print_sources(console)
-    assert "1 feed(s) failed with a crawler error (internal)" in console.export_text()
+    assert "۱ خوراک با خطای خود خزنده (internal) ناموفق شد" in console.export_text()

@@ -16,7 +16,7 @@ from khabar.crawler.refresh import refresh_feeds
 from khabar.news.models import Article
 from khabar.newsweb.server import NewsWeb
 from khabar.pipeline.collect import canonical_url
-from khabar.pipeline.health import failure_class
+from khabar.pipeline.health import FAILURE_CLASSES, failure_class
 from khabar.sources.catalog import FeedSpec, OutletSpec, register_outlets
 from khabar.sources.models import Feed, Source, UrlChange
 
@@ -102,7 +102,7 @@ def test_a_feed_gone_wrong_is_replaced_by_rediscovery_and_recorded(web, crawl, s
     assert not [r.error for r in reports if r.error]
     assert Article.objects.count() == stored  # the same articles: nothing stored twice
     text = status_text()
-    assert "Addresses changed by the crawler" in text and next(iter(healed)) in text
+    assert "نشانی‌هایی که خزنده عوض کرد" in text and next(iter(healed)) in text
 
     # The catalogue still lists the old addresses: loading it again does not bring them back.
     outlets = [OutletSpec(slug=slug, name="x", homepage=outlet(web, slug).homepage, feeds=[FeedSpec(u) for u in old])]
@@ -184,7 +184,8 @@ def test_error_classes_tell_a_wrong_url_from_an_unreachable_host(web, crawl):
     assert {f.failure_class for f in feeds_of("nasim-sobh")} == {"server"}
     assert {f.failure_class for f in feeds_of("danesh-no")} == {"refused"}
     text = status_text()
-    for label in ("wrong url", "unreachable", "network", "server", "refused", "unreachable from here"):
+    classes = ("wrong_url", "unreachable", "network", "server", "refused")  # the diagnosis column, in Persian
+    for label in (*(FAILURE_CLASSES[c][1] for c in classes), "از اینجا دسترس‌ناپذیر است"):
         assert label in text, label
 
 

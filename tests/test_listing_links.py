@@ -230,7 +230,7 @@ def test_khabar_links_prints_the_article_links_of_a_saved_page(capsys):
     assert len(printed) == entry["article_links_count"]
 
     assert main(["links", "--url", entry["page_base_url"], "--explain", str(path)]) == 0
-    assert "take" in capsys.readouterr().err
+    assert "برداشت" in capsys.readouterr().err
 
 
 def test_khabar_links_reads_standard_input_and_says_what_is_wrong_with_a_file(capsys, monkeypatch, tmp_path):
@@ -240,6 +240,6 @@ def test_khabar_links_reads_standard_input_and_says_what_is_wrong_with_a_file(ca
     assert capsys.readouterr().out.splitlines() == [BASE + "fa/news/1001", BASE + "fa/news/1002"]
 
     assert main(["links", "--url", BASE, str(tmp_path / "missing.html")]) == 2
-    assert "no such file" in capsys.readouterr().err
+    assert "چنین پرونده‌ای نیست" in capsys.readouterr().err
     assert main(["links", "--url", BASE, str(tmp_path)]) == 2
-    assert "is a directory" in capsys.readouterr().err
+    assert "پوشه است" in capsys.readouterr().err

@@ -91,7 +91,7 @@ def test_scripted_edits_and_removals_are_found_in_their_time_window(originals_we
     console = Console(record=True, width=200)
     print_check_report(reports, console)  # what `khabar originals check` prints
     printed = console.export_text()
-    assert "edited" in printed and "gone (suspected)" in printed and "re-checked" in printed
+    assert "ویرایش‌شده" in printed and "در انتظار تأیید حذف" in printed and "دوباره بررسی شد" in printed
     edits = OriginalChange.objects.filter(kind=OriginalChange.EDIT).select_related("article", "source")
     assert {e.source.slug for e in edits} == set(EXPECTED_EDITS)
     for edit in edits:

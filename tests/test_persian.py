@@ -113,7 +113,7 @@ def test_normalize_command_modes():
         capture_output=True,
         timeout=60,
     )
-    assert latin1.returncode == 2 and b"not UTF-8" in latin1.stderr
+    assert latin1.returncode == 2 and "UTF-8 نیست" in latin1.stderr.decode()
 
 
 def test_dates_command():
@@ -122,4 +122,4 @@ def test_dates_command():
     data = json.loads(done.stdout)
     assert data["utc"] == "2021-10-19T12:14:00+00:00" and data["tehran"] == "۱۵:۴۴ - ۲۷ مهر ۱۴۰۰"
     missing = run_khabar("dates", "parse", "بدون تاریخ")
-    assert missing.returncode == 1 and "no date" in missing.stderr.decode()
+    assert missing.returncode == 1 and "پیدا نشد" in missing.stderr.decode()

@@ -59,11 +59,11 @@ def test_sources_add_refuses_a_malformed_address_in_one_line(capsys, url, discov
 @pytest.mark.parametrize(
     "content, why",
     [
-        (None, "cannot read"),  # no such file
-        ("{not json", "not a valid outlet catalogue"),
-        ('{"sources": []}', "not a valid outlet catalogue"),
-        ('["a list"]', "not a valid outlet catalogue"),
-        ('{"outlets": [{"name": "x"}]}', "not a valid outlet catalogue"),
+        (None, "خوانده نشد"),  # no such file
+        ("{not json", "فهرست درستی از رسانه‌ها نیست"),
+        ('{"sources": []}', "فهرست درستی از رسانه‌ها نیست"),
+        ('["a list"]', "فهرست درستی از رسانه‌ها نیست"),
+        ('{"outlets": [{"name": "x"}]}', "فهرست درستی از رسانه‌ها نیست"),
     ],
 )
 def test_sources_load_of_a_missing_or_malformed_file_says_so_in_one_line(tmp_path, capsys, content, why):

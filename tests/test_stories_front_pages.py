@@ -107,7 +107,7 @@ def test_khabar_leads_prints_the_prominent_links_of_a_saved_page(capsys, tmp_pat
     assert main(["leads", "--url", aftab["page_base_url"], str(HOMEPAGES / aftab["file"])]) == 0
     assert capsys.readouterr().out == ""
     assert main(["leads", "--url", BASE, str(tmp_path / "nope.html")]) == 2
-    assert "no such file" in capsys.readouterr().err
+    assert "چنین پرونده‌ای نیست" in capsys.readouterr().err
 
 
 def test_a_background_image_makes_an_item_rich():

@@ -26,16 +26,6 @@ HEALTH_FIELDS = (
     "last_fetch_seconds",
     "failure_class",
 )
-STATUS_LABELS = {
-    "ok": "سالم",
-    "slow": "کند",
-    "failing": "خطادار",
-    "paused": "متوقف",
-    "new": "تازه",
-    "disabled": "خاموش",
-    "quiet": "ساکت",
-    "none": "بی‌خوراک",
-}
 SPARK_DAYS = 14
 QUIET_FLOOR = timedelta(hours=6)  # never "quiet" sooner than this
 QUIET_FACTOR = 3  # … or than three usual gaps between two items

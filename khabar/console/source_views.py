@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from khabar.console import audit
 from khabar.console.access import staff_only
 from khabar.console.forms import OutletEditForm
-from khabar.console.health import STATUS_LABELS
 from khabar.console.outlets import FILTERS, outlet_page, outlet_rows
+from khabar.crawler.status import STATUS_LABELS
 from khabar.pipeline.health import FAILURE_CLASSES
 from khabar.sources.models import Source
 

@@ -16,6 +16,39 @@ from khabar.sources.models import Feed, UrlChange
 # Problems first: what an operator must look at comes at the top.
 STATUS_ORDER = {"paused": 0, "failing": 1, "slow": 2, "new": 3, "ok": 4, "disabled": 5}
 
+# What operators see, in Persian, in one place: the console and the command line (`reports.py`)
+# use the same words. ``quiet`` and ``none`` are outlets' states (the console's ``health.py``).
+STATUS_LABELS = {
+    "ok": "سالم",
+    "slow": "کند",
+    "failing": "خطادار",
+    "paused": "متوقف",
+    "new": "تازه",
+    "disabled": "خاموش",
+    "quiet": "ساکت",
+    "none": "بی‌خوراک",
+}
+# ``Feed.kind`` (``pipeline/records.py`` ``FEED_KINDS``).
+KIND_LABELS = {"rss": "خوراک", "news_sitemap": "نقشهٔ خبری", "listing": "صفحهٔ فهرست"}
+# ``Feed.error_kind`` (``pipeline/records.py`` ``ERROR_KINDS``, where each is explained in English).
+ERROR_KIND_LABELS = {
+    "dns": "نام‌یابی DNS",
+    "tls": "دست‌دهی TLS",
+    "timeout": "پایان مهلت",
+    "connect": "خطای اتصال",
+    "http": "خطای HTTP",
+    "antibot": "دیوار ضدربات",
+    "robots": "منع robots.txt",
+    "parse": "خوراک ناخوانا",
+    "too_large": "پاسخ بسیار بزرگ",
+    "encoding": "فشرده‌سازی نادرست",
+    "redirect": "حلقهٔ تغییر مسیر",
+    "blocked": "نشانی غیرعمومی",
+    "url": "نشانی نامعتبر",
+    "content_type": "نوع محتوای نابجا",
+    "internal": "خطای خزنده",
+}
+
 
 def feed_status_rows(now=None) -> list[dict]:
     """One dict per feed (plain values; datetimes are aware UTC), problems first."""

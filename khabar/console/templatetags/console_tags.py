@@ -1,4 +1,4 @@
-"""Console display filters: durations in Persian, status labels."""
+"""Console display filters: durations in Persian, status and error-class labels."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django import template
 
-from khabar.console.health import STATUS_LABELS
+from khabar.crawler.status import ERROR_KIND_LABELS, STATUS_LABELS
 from khabar.pipeline.persian import to_persian_digits
 
 register = template.Library()
@@ -36,6 +36,12 @@ def duration_fa(value) -> str:
 @register.filter
 def status_fa(value: str) -> str:
     return STATUS_LABELS.get(value, value)
+
+
+@register.filter
+def error_kind_fa(value: str) -> str:
+    """``Feed.error_kind`` in the words `khabar sources status` uses too."""
+    return ERROR_KIND_LABELS.get(value, value)
 
 
 @register.filter
