@@ -237,6 +237,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "khabar.site.context.site_context",
             ],
+            "builtins": ["khabar.site_urls"],  # {% site_url %}: {% url %} memoized
         },
     }
 ]

@@ -77,7 +77,11 @@ class Article(models.Model):
         return list(group.select_related("source").order_by("published_at", "id")[:50])
 
     def also_published_by(self) -> list[Article]:
-        """The other outlets' copies of this article, the original (earliest) first: «همچنین منتشرشده در»."""
+        """The other outlets' copies of this article, the original (earliest) first: «همچنین منتشرشده در».
+
+        No query for an original known to have no copies (``has_copies`` annotated False)."""
+        if self.duplicate_of_id is None and getattr(self, "has_copies", True) is False:
+            return []
         return [a for a in self.copies() if a.pk != self.pk]
 
 

@@ -32,7 +32,10 @@ class OriginalNotice:
 
 
 def article_notice(article: Article) -> OriginalNotice:
-    """One query: the article's changes, oldest first; the diff spans the first edit to the latest."""
+    """One query (none when ``has_original_changes`` is annotated False): the article's changes,
+    oldest first; the diff spans the first edit to the latest."""
+    if getattr(article, "has_original_changes", True) is False:
+        return OriginalNotice()
     changes = list(OriginalChange.objects.filter(article=article).order_by("detected_at", "id"))
     notice = OriginalNotice()
     edits = [c for c in changes if c.kind == OriginalChange.EDIT]

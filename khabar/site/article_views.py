@@ -5,16 +5,18 @@ from __future__ import annotations
 from functools import wraps
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from khabar.news.models import Article, ArticleImage
+from khabar.originals.models import OriginalChange
 from khabar.public_url import public_url
 from khabar.site import selectors, seo
 from khabar.site.forms import CommentForm
+from khabar.site.models import Comment
 from khabar.site.page_cache import cached_page, one_of
 from khabar.site.security import policy_allowing_style
 from khabar.site.visitors import within_rate
@@ -31,19 +33,35 @@ class ArticleGone(Exception):
 
 
 def _article_or_404(pk: int) -> Article:
-    stored_image = ArticleImage.objects.filter(article=OuterRef("pk"))
-    found = (
-        selectors.visible_articles()
-        .select_related("story")
-        .annotate(has_image=Exists(stored_image))
-        .filter(pk=pk)
-        .first()
-    )
+    """The article with its story, and whether it has a stored image, approved comments, copies and
+    recorded changes of its original: most have none, and then the page asks nothing more about them."""
+    found = selectors.visible_articles().select_related("story").filter(pk=pk).first()
     if found is None:
         if Article.objects.filter(pk=pk, hidden=True).exists():
             raise ArticleGone(pk)
         raise Http404("خبر پیدا نشد")
+    found.has_image, found.has_comments, found.has_copies, found.has_original_changes = _what_it_has(pk)
     return found
+
+
+def _exists(model, where: str) -> str:
+    return f"EXISTS (SELECT 1 FROM {connection.ops.quote_name(model._meta.db_table)} WHERE {where})"
+
+
+def _what_it_has(pk: int) -> tuple[bool, bool, bool, bool]:
+    """(stored image, approved comments, copies, changes of its original): one plain query (as ORM
+    ``Exists`` annotations they cost more to compile than the rest of the article's query)."""
+    sql = "SELECT " + ", ".join(
+        (
+            _exists(ArticleImage, "article_id = %s"),
+            _exists(Comment, "article_id = %s AND approved = %s"),
+            _exists(Article, "duplicate_of_id = %s"),
+            _exists(OriginalChange, "article_id = %s"),
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk, pk, True, pk, pk])
+        return tuple(bool(value) for value in cursor.fetchone())
 
 
 def gone(request) -> HttpResponse:
@@ -77,7 +95,7 @@ def _render_article(request, article: Article, form: CommentForm, status: int = 
             "important": important,
             "related": selectors.related_articles(article),
             "related_by_story": article.story_id is not None,
-            "comments": list(selectors.approved_comments(article)),
+            "comments": list(selectors.approved_comments(article)) if getattr(article, "has_comments", True) else [],
             "form": form,
             "comment_sent": request.GET.get(COMMENT_SENT_PARAM) == COMMENT_SENT_VALUE,
             "comments_moderated": settings.KHABAR_COMMENTS_MODERATED,

@@ -12,6 +12,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from khabar.news.credits import article_credits
 from khabar.pipeline.persian import display_digits_html
@@ -109,3 +110,20 @@ def sidebar_boxes() -> SafeString:
 def credit_line(article) -> dict:
     """«به گزارش … به نقل از …» of an article, its outlets linked to their pages here when we crawl them."""
     return {"credit": article_credits([article]).get(article.pk)}
+
+
+_EMPTY_FORM_FIELDS: dict[tuple, SafeString] = {}
+
+
+@register.simple_tag
+def comment_fields(form) -> SafeString:
+    """The comment form's fields. An empty form's are the same on every article page: rendered once
+    (Django's widget templates cost more than the rest of the form); a form sent back with errors is
+    rendered each time."""
+    if form.is_bound:
+        return render_to_string("site/includes/comment_fields.html", {"form": form})
+    key = (type(form), get_language())
+    html = _EMPTY_FORM_FIELDS.get(key)
+    if html is None:
+        html = _EMPTY_FORM_FIELDS[key] = render_to_string("site/includes/comment_fields.html", {"form": form})
+    return html
