@@ -182,3 +182,30 @@ def test_credit_lines_of_articles_stored_before_are_read_by_the_migration(back_t
         "https://example.ir/c/3": ("", "خبرگزاری تسنیم", ""),
         "https://example.ir/c/4": ("", "", ""),
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_search_index_keeps_its_rows_when_it_gets_filter_tags(back_to_latest):
+    """search 0002 rebuilds SQLite's FTS5 table with a tags column: what was indexed stays findable,
+    with the category and outlet filters (PostgreSQL's index is left as it is)."""
+    from khabar.search.backends import get_backend
+    from khabar.search.backends.base import SearchFilters
+
+    _migrate([("search", "0001_search_index")])
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_article_index (rowid, article_id, published, category_id, source_id, title, body)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [(7, 7, 20000.0, 3, 11, "لاوروف", "ناتو"), (8, 8, 20000.5, 4, 12, "لاوروف", "ناتو")],
+            )
+    _latest()
+    if connection.vendor != "sqlite":
+        return
+    backend = get_backend()
+    assert backend.count_indexed() == 2
+    search = lambda **f: backend.search(["لاوروف"], SearchFilters(**f), 0, 10, WHEN).ids  # noqa: E731
+    assert sorted(search()) == [7, 8]
+    assert search(category_id=3) == [7] and search(source_id=12) == [8]
+    assert search(category_id=3, source_id=12) == []
+    assert backend.search(["c3"], SearchFilters(), 0, 10, WHEN).ids == []  # readers' words never match a tag

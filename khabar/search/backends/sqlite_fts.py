@@ -16,18 +16,31 @@ from khabar.search.backends.base import (
 )
 
 TABLE = "search_article_index"
-# Columns (migration search.0001): article_id (= rowid), published (days since 1970, UTC),
+# Columns (migrations search.0001, 0002): article_id (= rowid), published (days since 1970, UTC),
 # category_id, source_id: stored, not indexed, first so that reading them never touches the
-# long text; then the folded title and body (bm25 weights below follow this order).
+# long text; then the folded title and body (bm25 weights below follow this order); then tags,
+# "c<category id> s<source id>": the category and outlet filters are terms of the MATCH, so the
+# index intersects doclists instead of reading each match's row (weight 0: no part of relevance).
+TEXT_COLUMNS = "{title body}"
 
 
 def epoch_days(value: datetime) -> float:
     return value.timestamp() / 86400.0
 
 
-def match_expression(tokens: list[str]) -> str:
-    """Every token must occur: each one quoted, so nothing in it is FTS5 syntax."""
-    return " ".join('"' + token.replace('"', '""') + '"' for token in tokens)
+def match_expression(tokens: list[str], tags: list[str] = ()) -> str:
+    """Every token must occur in the title or body (each one quoted, so nothing in it is FTS5
+    syntax), and every tag in the tags column."""
+    words = " ".join('"' + token.replace('"', '""') + '"' for token in tokens)
+    return " AND ".join([f"{TEXT_COLUMNS} : ({words})", *(f'tags : "{tag}"' for tag in tags)])
+
+
+def document_tags(category_id: int | None, source_id: int | None) -> str:
+    return " ".join(tag for tag in (_tag("c", category_id), _tag("s", source_id)) if tag)
+
+
+def _tag(kind: str, value: int | None) -> str:
+    return f"{kind}{int(value)}" if value is not None else ""
 
 
 class SqliteFtsBackend(SearchBackend):
@@ -39,8 +52,8 @@ class SqliteFtsBackend(SearchBackend):
             return
         with self._cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, article_id, published, category_id, source_id, title, body)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                f"INSERT INTO {TABLE} (rowid, article_id, published, category_id, source_id, title, body, tags)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                 [
                     (
                         d.article_id,
@@ -50,6 +63,7 @@ class SqliteFtsBackend(SearchBackend):
                         d.source_id,
                         d.title_key,
                         d.body_key,
+                        document_tags(d.category_id, d.source_id),
                     )
                     for d in documents
                 ],
@@ -72,14 +86,9 @@ class SqliteFtsBackend(SearchBackend):
             return cursor.fetchone()[0]
 
     def _where(self, tokens: list[str], filters: SearchFilters) -> tuple[str, list]:
+        tags = [_tag("c", filters.category_id), _tag("s", filters.source_id)]
         clauses = [f"{TABLE} MATCH %s"]
-        params: list = [match_expression(tokens)]
-        if filters.category_id is not None:
-            clauses.append("category_id = %s")
-            params.append(filters.category_id)
-        if filters.source_id is not None:
-            clauses.append("source_id = %s")
-            params.append(filters.source_id)
+        params: list = [match_expression(tokens, [tag for tag in tags if tag])]
         if filters.since is not None:
             clauses.append("published >= %s")
             params.append(epoch_days(filters.since))
@@ -104,7 +113,7 @@ class SqliteFtsBackend(SearchBackend):
             # moves older matches towards zero, i.e. down the list. The inner query walks the
             # matches newest-stored first (FTS5 reads its doclists backwards) and stops early.
             cursor.execute(
-                f"SELECT rowid FROM (SELECT rowid, bm25({TABLE}, 0, 0, 0, 0, {TITLE_WEIGHT}, 1.0) AS relevance, published"
+                f"SELECT rowid FROM (SELECT rowid, bm25({TABLE}, 0, 0, 0, 0, {TITLE_WEIGHT}, 1.0, 0) AS relevance, published"
                 f" FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT %s)"
                 f" ORDER BY relevance / (1.0 + max(%s - published, 0) / {RECENCY_HALF_LIFE_DAYS}), rowid DESC"
                 " LIMIT %s OFFSET %s",
