@@ -36,21 +36,19 @@ def _proper_prefixes(tokens: frozenset[str]) -> frozenset[str]:
     return frozenset(t[:k] for t in tokens for k in range(1, len(t)))
 
 
-def _may_start(word: str, tokens: set[str]) -> bool:
-    """A pair starting with ``word`` can fold into a query token only if the token starts with the
-    word's own fold and goes on (می رود → میرود, بین الملل → بینالملل): pairs are folded only then."""
-    return not _proper_prefixes(frozenset(tokens)).isdisjoint(_folded(word))
-
-
 def _marked(words: list[str], tokens: set[str]) -> list[bool]:
-    """Which words match; a word pair matches when only together they fold into a query token (می رود)."""
+    """Which words match; a word pair matches when only together they fold into a query token (می رود).
+
+    A pair is folded only when a query token starts with the first word's own fold and goes on
+    (می رود → میرود, بین الملل → بینالملل)."""
     single = [not tokens.isdisjoint(_folded(w)) for w in words]
     marks = list(single)
+    prefixes = _proper_prefixes(frozenset(tokens))
     for i in range(len(words) - 1):
         if (
             not single[i]
             and not single[i + 1]
-            and _may_start(words[i], tokens)
+            and not prefixes.isdisjoint(_folded(words[i]))
             and not tokens.isdisjoint(_folded(f"{words[i]} {words[i + 1]}"))
         ):
             marks[i] = marks[i + 1] = True
