@@ -280,3 +280,20 @@ def test_a_results_page_costs_the_same_queries_for_3_or_20_rows_and_reads_only_t
     with CaptureQueriesContext(connection) as seen:
         client.get("/search/", {"q": "زرافه"})
     assert not any('"body_html"' in q["sql"] for q in seen.captured_queries)  # long columns never loaded
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan choice")
+@pytest.mark.parametrize("few", [True, False])
+def test_both_postgresql_plans_give_the_same_answer(client, mehr, yjc, world, monkeypatch, few):
+    """Read through the GIN index (few expected matches) or walked newest first: the same results."""
+    from khabar.search.backends.postgres import PostgresSearchBackend
+
+    monkeypatch.setattr(PostgresSearchBackend, "_few_matches", lambda self, cursor, source, params: few)
+    start = timezone.now()
+    for i in range(6):
+        make_article(mehr if i % 2 else yjc, world, title=f"سیل در استان {i}", published_at=start - timedelta(hours=i))
+    make_article(mehr, Category.objects.get(slug="sports"), title="سیل ورزشی", published_at=start)
+    assert len(result_titles(client, "سیل")) == 7
+    assert len(result_titles(client, "سیل", category="world")) == 6
+    assert len(result_titles(client, "سیل", source="mehr", category="world")) == 3
