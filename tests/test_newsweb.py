@@ -20,7 +20,8 @@ import httpx
 import pytest
 
 from khabar.newsweb.corpus import DEFAULT_DATA_PATH, load_articles, map_category
-from khabar.newsweb.outlets import BACKLOG_SPAN, VARZESH3, build_schedule
+from khabar.newsweb.outlets import VARZESH3
+from khabar.newsweb.schedule import BACKLOG_SPAN, build_schedule
 from khabar.newsweb.server import NewsWeb
 from khabar.newsweb.templates import gregorian_to_jalali, jalali_dateline
 

@@ -8,7 +8,8 @@ import pytest
 
 from khabar.newsweb.corpus import load_articles
 from khabar.newsweb.coverage import STYLES, hard_negative_pairs, topic_words
-from khabar.newsweb.outlets import OUTLETS_BY_SLUG, build_schedule
+from khabar.newsweb.outlets import OUTLETS_BY_SLUG
+from khabar.newsweb.schedule import build_schedule
 from khabar.newsweb.server import NewsWeb
 from khabar.pipeline.attribution import parse_attribution
 

@@ -89,7 +89,7 @@ def map_category(record: dict) -> str | None:
 class Article:
     """One real article (a news *event* for the news web).
 
-    An outlet publishes a :class:`khabar.newsweb.outlets.Publication` of it;
+    An outlet publishes a :class:`khabar.newsweb.schedule.Publication` of it;
     today each article has exactly one publication.
     """
 

@@ -28,7 +28,8 @@ from khabar.newsweb.cases import (
 from khabar.newsweb.faults import answer_before, transform_response
 from khabar.newsweb.feeds import CONTENT_TYPES, FEED_LIMIT, FeedEntry, render_feed
 from khabar.newsweb.originals import HANG_SECONDS
-from khabar.newsweb.outlets import OutletSpec, Publication
+from khabar.newsweb.outlets import OutletSpec
+from khabar.newsweb.schedule import Publication
 from khabar.newsweb.templates import (
     Link,
     PageContext,

@@ -26,7 +26,8 @@ import random
 from collections import defaultdict
 
 from khabar.newsweb.corpus import Article
-from khabar.newsweb.outlets import OUTLETS, OutletSpec, Publication
+from khabar.newsweb.outlets import OUTLETS, OutletSpec
+from khabar.newsweb.schedule import Publication
 
 OUTLET_SIGMA = 1.5  # log-normal spread of outlets' rates: the busiest publish ~400× more than the quietest
 CATEGORY_SIGMA = 1.5  # log-normal spread of categories' shares within an outlet (politics vs science)

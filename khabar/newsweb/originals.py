@@ -27,7 +27,7 @@ import itertools
 import threading
 from collections.abc import Iterable, Mapping
 
-from khabar.newsweb.outlets import Publication
+from khabar.newsweb.schedule import Publication
 
 EDITS = ("headline", "paragraph", "correction")
 REMOVALS = ("404", "homepage", "soft-404")

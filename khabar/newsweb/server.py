@@ -31,7 +31,8 @@ from khabar.newsweb.faults import FAULTS, OutletFaults, parse_fault_option
 from khabar.newsweb.handler import OutletServer, make_handler
 from khabar.newsweb.originals import KINDS as ORIGINALS_KINDS
 from khabar.newsweb.originals import OutletOriginals, parse_originals_option
-from khabar.newsweb.outlets import OUTLETS, OutletSpec, Publication, build_schedule
+from khabar.newsweb.outlets import OUTLETS, OutletSpec
+from khabar.newsweb.schedule import Publication, build_schedule
 from khabar.newsweb.traffic import TrafficLog
 
 

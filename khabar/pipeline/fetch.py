@@ -4,7 +4,8 @@
 ``FetchResult`` whose ``error`` says what went wrong in plain words and whose
 ``error_kind`` classifies it (``records.ERROR_KINDS``). An unexpected exception (a bug,
 a database failure behind the politeness) is not taken for a network failure: it becomes
-kind ``internal`` and is logged with its traceback (logger ``khabar.fetch``).
+kind ``internal`` and is logged with its traceback (logger ``khabar.fetch``). The errors
+are named in ``fetch_errors.py``; ``FetchPolicy`` (``fetch_policy.py``) holds the fetcher's settings.
 For every request, in order:
 
 1. robots.txt of the host is obeyed (``robots.py``; cached, Crawl-delay honoured);
@@ -25,16 +26,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import ssl
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
 
-from khabar.pipeline.address_guard import AddressCheck, BlockedAddress, DNSLookupFailed, GuardedTransport, Resolver
+from khabar.pipeline.address_guard import AddressCheck, GuardedTransport, Resolver
 from khabar.pipeline.antibot import detect_wall
 from khabar.pipeline.bounded_body import (
     ACCEPT_ENCODING,
@@ -43,6 +42,14 @@ from khabar.pipeline.bounded_body import (
     UnsupportedEncoding,
     read_bounded,
 )
+from khabar.pipeline.fetch_errors import (
+    NETWORK_FAILURES,
+    STALE_CONNECTION_FAILURES,
+    TotalTimeout,
+    classify_error,
+    is_tls_failure,
+)
+from khabar.pipeline.fetch_policy import FetchPolicy  # importers of the fetcher find its policy here too
 from khabar.pipeline.http_urls import is_http_url
 from khabar.pipeline.politeness import HostPaused, LocalPoliteness, Politeness, retry_after_seconds
 from khabar.pipeline.records import FetchResult
@@ -61,97 +68,9 @@ _WALL_SNIFF_BYTES = 65536
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", ""})  # "": no type said, sniffed as HTML
 
 
-@dataclass(kw_only=True)
-class FetchPolicy:
-    """How the fetcher behaves. The configurable values have no default here: they are settings
-    (``khabar/settings.py``, read by ``khabar.crawler.egress.fetch_policy``), or the caller's own."""
-
-    user_agent: str
-    timeout: float  # seconds allowed between two reads
-    max_bytes: int
-    per_host: int  # connections at once to one host
-    min_gap: float  # seconds between two requests to one host
-    allow_private: bool  # loopback, private, link-local addresses allowed (the offline news web)
-    connect_timeout: float | None = None  # default: min(timeout, 10)
-    total_timeout: float | None = None  # one request from connect to last byte; default: 2 × timeout
-    max_redirects: int = 5
-    obey_robots: bool = True
-
-    @property
-    def connect(self) -> float:
-        return self.connect_timeout if self.connect_timeout is not None else min(self.timeout, 10.0)
-
-    @property
-    def total(self) -> float:
-        return self.total_timeout if self.total_timeout is not None else 2 * self.timeout
-
-
 def is_html_type(content_type: str) -> bool:
     """An HTML page (or no content type at all): what article pages and homepages are, and walls too."""
     return content_type in HTML_TYPES
-
-
-class TotalTimeout(Exception):
-    pass
-
-
-def _is_tls_failure(exc: BaseException) -> bool:
-    seen = 0
-    while exc is not None and seen < 6:
-        if isinstance(exc, ssl.SSLError) or "SSL" in str(exc) or "CERTIFICATE" in str(exc):
-            return True
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
-    return False
-
-
-# What can go wrong on the way to a server and back: these become a result with their error kind.
-# Anything else is a bug or a failure of our own (e.g. the database behind the politeness): kind "internal".
-NETWORK_FAILURES = (
-    httpx.HTTPError,
-    httpx.InvalidURL,
-    DNSLookupFailed,
-    BlockedAddress,
-    HostPaused,
-    TotalTimeout,
-    TimeoutError,
-    BodyTooLarge,
-    UnsupportedEncoding,
-    BadCompression,
-)
-
-
-# Failures of a request that got no answer at all (not timeouts): worth sending once more.
-STALE_CONNECTION_FAILURES = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.ConnectError)
-
-
-def classify_error(exc: BaseException, policy: FetchPolicy) -> tuple[str, str]:
-    """(readable message, error kind) for an exception raised while fetching (one of ``NETWORK_FAILURES``)."""
-    if isinstance(exc, DNSLookupFailed):
-        return str(exc), "dns"
-    if isinstance(exc, HostPaused):
-        return str(exc), "http"
-    if isinstance(exc, BlockedAddress):
-        return f"refused: {exc}", "blocked"
-    if isinstance(exc, httpx.ConnectTimeout):
-        return f"timed out connecting after {policy.connect:g} s", "timeout"
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out after {policy.timeout:g} s without data", "timeout"
-    if isinstance(exc, (TotalTimeout, asyncio.TimeoutError)):
-        return f"timed out: no complete answer within {policy.total:g} s", "timeout"
-    if isinstance(exc, BodyTooLarge):
-        return str(exc), "too_large"
-    if isinstance(exc, (UnsupportedEncoding, BadCompression)):
-        return str(exc), "encoding"
-    if isinstance(exc, httpx.TooManyRedirects):
-        return str(exc), "redirect"
-    if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
-        return f"invalid URL: {exc}", "url"
-    if isinstance(exc, httpx.ConnectError) and _is_tls_failure(exc):
-        return f"TLS failure: {exc}", "tls"
-    if isinstance(exc, (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
-        return f"connection failed: {exc or type(exc).__name__}", "connect"
-    return f"HTTP failure: {exc or type(exc).__name__}", "connect"  # another httpx.HTTPError
 
 
 class Fetcher:
@@ -359,7 +278,7 @@ class Fetcher:
         try:
             return await self._exchange(url, headers, result, accept_type, max_bytes)
         except STALE_CONNECTION_FAILURES as exc:
-            if result.status or _is_tls_failure(exc):
+            if result.status or is_tls_failure(exc):
                 raise  # an answer had begun, or TLS failed: not a dropped idle connection
             log.debug("no answer from %s on its connection (%r); sending the request again", url[:300], exc)
             return await self._exchange(url, headers, result, accept_type, max_bytes)

@@ -10,7 +10,8 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
 from khabar.newsweb.corpus import CATEGORIES
-from khabar.newsweb.outlets import OutletSpec, Publication
+from khabar.newsweb.outlets import OutletSpec
+from khabar.newsweb.schedule import Publication
 
 TEHRAN = timezone(timedelta(hours=3, minutes=30), "IRST")  # no DST since 2022
 
