@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from consolekit import make_user, signed_in
 from django.urls import reverse
@@ -125,3 +127,43 @@ def test_takedown_needs_a_reason_and_a_real_target(staff_client, lavrov):
     assert not Takedown.objects.exists() and not AuditEntry.objects.exists()
     page = text_of(staff_client.get(reverse("console:takedowns")))
     assert "پیدا نشد" in page
+
+
+@pytest.mark.django_db
+def test_an_article_that_joins_a_taken_down_story_later_is_hidden_with_it(
+    client, staff_client, lavrov, mehr, yjc, world
+):
+    """The story's copies keep arriving after the takedown: each one is hidden as it joins, added to
+    the takedown (a restore shows it again) and recorded in the audit log as done automatically."""
+    from khabar.news.signals import articles_stored
+    from khabar.sources.models import Feed
+
+    articles_stored.send(sender=Feed, article_ids=[lavrov.pk])  # the stories step puts it into a story
+    lavrov.refresh_from_db()
+    assert lavrov.story_id is not None
+    take_down(staff_client, kind="story", ref=str(lavrov.story_id), reason="legal")
+    takedown = Takedown.objects.get()
+
+    copy = make_article(
+        yjc,
+        world,
+        title=lavrov.title,
+        lead=lavrov.lead,
+        body_text=lavrov.body_text,
+        body_html=lavrov.body_html,
+        published_at=lavrov.published_at + timedelta(minutes=40),
+    )
+    unrelated = make_article(mehr, world, title="گزارش هواشناسی از بارش برف در شمال کشور", lead="برف و باران")
+    articles_stored.send(sender=Feed, article_ids=[copy.pk, unrelated.pk])
+
+    copy.refresh_from_db()
+    assert copy.story_id == lavrov.story_id and copy.hidden
+    assert client.get(copy.get_absolute_url()).status_code == 410
+    assert not Article.objects.get(pk=unrelated.pk).hidden
+    takedown.refresh_from_db()
+    assert copy.pk in takedown.article_ids
+    entry = AuditEntry.objects.filter(action="takedown").order_by("-id").first()
+    assert entry.user is None and "۱ خبر تازه" in entry.detail
+
+    staff_client.post(reverse("console:takedown_restore", args=[takedown.pk]), {"note": "اشتباه"})
+    assert not Article.objects.get(pk=copy.pk).hidden

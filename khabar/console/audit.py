@@ -21,6 +21,21 @@ def record(request, action: str, obj=None, *, reason: str = "", detail: str = ""
     )
 
 
+def record_automatic(action: str, obj=None, *, reason: str = "", detail: str = "") -> AuditEntry:
+    """Append one entry for what Khabar did by itself under an operator's standing decision
+    (e.g. hiding an article that joined a taken-down story): no user."""
+    return AuditEntry.objects.create(
+        user=None,
+        username="",
+        action=action,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_label=(str(obj) if obj is not None else "")[:300],
+        reason=reason,
+        detail=detail,
+    )
+
+
 def filtered(params):
     """The audit log filtered by the query string (action, user, object type, text), newest first."""
     qs = AuditEntry.objects.all()

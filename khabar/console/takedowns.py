@@ -4,7 +4,9 @@ Articles are hidden through ``Article.save`` so that every reader-facing surface
 through the signals the other apps already listen to: the search index drops the article
 (``khabar.search.indexing``), and the site's page cache and boxes start a new content version
 (``khabar.site.apps``). Lists, feeds, sitemaps, the story boxes and /top/ read only visible
-articles; the article and story pages answer 410 Gone.
+articles; the article and story pages answer 410 Gone. An article that joins a taken-down story
+later (``stories_assigned``) is hidden too, added to the takedown (a restore shows it again) and
+recorded in the audit log.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.utils import timezone
 from khabar.console import audit
 from khabar.console.models import Takedown
 from khabar.news.models import Article
+from khabar.pipeline.persian import to_persian_digits
 
 REASON_LABELS = dict(Takedown.REASONS)
 
@@ -75,3 +78,44 @@ def restore(request, takedown: Takedown, note: str = "") -> int:
             detail=f"{len(ids)} خبر دوباره نمایش داده شد",
         )
     return len(ids)
+
+
+def _current_story_id(story) -> int:
+    """The story ``story`` is part of now (it may have merged into another, and that one again)."""
+    from khabar.stories.models import Story
+
+    story_id, merged_into = story.pk, story.merged_into_id
+    for _ in range(20):  # a chain of merges is short; never loop for ever on bad data
+        if merged_into is None:
+            break
+        story_id, merged_into = (
+            merged_into,
+            Story.objects.filter(pk=merged_into).values_list("merged_into_id", flat=True).first(),
+        )
+    return story_id
+
+
+def hide_later_arrivals(sender, article_ids: list[int], story_ids: set[int], **kwargs) -> None:
+    """Receiver of ``stories_assigned``: new articles of a taken-down story are hidden with it.
+
+    One query when no story is taken down (the usual case)."""
+    active = list(Takedown.objects.filter(restored_at__isnull=True, story__isnull=False).select_related("story"))
+    for takedown in active:
+        story_id = _current_story_id(takedown.story)
+        if story_id not in story_ids:
+            continue
+        ids = list(
+            Article.objects.filter(pk__in=article_ids, story_id=story_id, hidden=False).values_list("pk", flat=True)
+        )
+        if not ids:
+            continue
+        with transaction.atomic():
+            _set_hidden(ids, True)
+            takedown.article_ids = [*takedown.article_ids, *ids]
+            takedown.save(update_fields=["article_ids"])
+            audit.record_automatic(
+                "takedown",
+                takedown.story,
+                reason=REASON_LABELS.get(takedown.reason, takedown.reason),
+                detail=f"{to_persian_digits(len(ids))} خبر تازهٔ این رویداد پنهان شد",
+            )

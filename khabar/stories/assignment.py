@@ -50,6 +50,7 @@ from khabar.pipeline.stories.near_duplicates import NearDuplicateIndex
 from khabar.sources.models import Source
 from khabar.stories.models import Story, StoryAssignmentFailure, StoryIndexState
 from khabar.stories.ranking import refresh_stories
+from khabar.stories.signals import stories_assigned
 from khabar.stories.term_counts import LearningWeighter, load_counts, save_counts
 
 log = logging.getLogger("khabar.stories")
@@ -219,6 +220,7 @@ def assign_stories(article_ids: list[int]) -> StoryBatch:
     batch = StoryBatch()
     if not article_ids:
         return batch
+    assigned: list[int] = []
     with INDEX.lock:
         try:
             with transaction.atomic():
@@ -232,6 +234,7 @@ def assign_stories(article_ids: list[int]) -> StoryBatch:
                 )
                 assignments = [clusterer.add(_document(a)) for a in articles]
                 _persist(clusterer, articles, assignments, generation, batch)
+                assigned = [a.pk for a in articles]
                 INDEX.save_counts_if_due()
                 state.generation, state.updated_at = generation, timezone.now()
                 state.save(update_fields=["generation", "updated_at"])
@@ -239,7 +242,24 @@ def assign_stories(article_ids: list[int]) -> StoryBatch:
         except BaseException:
             INDEX.reset()  # the memory may hold decisions that were rolled back
             raise
+    if assigned:
+        announce_assigned(assigned, batch.touched)
     return batch
+
+
+def announce_assigned(article_ids: list[int], story_ids: set[int]) -> None:
+    """Send ``stories_assigned``; a receiver's failure is logged only."""
+    for receiver, response in stories_assigned.send_robust(
+        sender=Story, article_ids=article_ids, story_ids=set(story_ids)
+    ):
+        if isinstance(response, Exception):
+            log.error(
+                "after assigning %d article(s), %s failed: %r",
+                len(article_ids),
+                getattr(receiver, "__qualname__", receiver),
+                response,
+                exc_info=response,
+            )
 
 
 def _persist(
