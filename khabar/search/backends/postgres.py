@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import time
+from contextlib import nullcontext
 from datetime import datetime
 
 from django.db import connections, transaction
@@ -21,6 +23,8 @@ TABLE = "search_article_index"
 # Columns (migration search.0001): article_id, published_at, category_id, source_id, document
 # (tsvector of the folded title, weight A, and lead + body, weight D), GIN-indexed.
 # ts_rank weights for labels D, C, B, A: the headline (A) counts TITLE_WEIGHT times the body (D).
+ROW_ESTIMATE_SECONDS = 300.0
+_ROW_ESTIMATES: dict[str, tuple[float, float]] = {}  # database alias -> (estimated rows, when read)
 _WEIGHTS = f"{{{1.0 / TITLE_WEIGHT}, {1.0 / TITLE_WEIGHT}, {1.0 / TITLE_WEIGHT}, {1.0}}}"
 
 
@@ -82,9 +86,12 @@ class PostgresSearchBackend(SearchBackend):
         query = " ".join(tokens)
         limit = max(0, min(limit, self.max_results - offset))
         source = f"FROM {TABLE}, plainto_tsquery('simple', %s) AS q WHERE {where}"
-        with transaction.atomic(using=self.using), self._cursor() as cursor:
-            if self._few_matches(cursor, source, [query, *params]):
-                # Few matches: read them all through the GIN index (a bitmap), never walk the table.
+        with self._cursor() as cursor:
+            few = self._few_matches(cursor, source, [query, *params])
+        # Few matches: read them all through the GIN index (a bitmap), never walk the table; the
+        # plan settings last until the end of this transaction only.
+        with transaction.atomic(using=self.using) if few else nullcontext(), self._cursor() as cursor:
+            if few:
                 cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT 1 {source} LIMIT %s) AS matches", [query, *params, self.max_results]
@@ -118,6 +125,13 @@ class PostgresSearchBackend(SearchBackend):
         if isinstance(plan, str):
             plan = json.loads(plan)
         expected = plan[0]["Plan"]["Plan Rows"]
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [TABLE])
-        rows = max(cursor.fetchone()[0], 0)
-        return expected < math.sqrt(self.candidates * rows)
+        return expected < math.sqrt(self.candidates * self._indexed_estimate(cursor))
+
+    def _indexed_estimate(self, cursor) -> float:
+        """The planner's count of indexed articles (``pg_class.reltuples``), read again every few minutes."""
+        now = time.monotonic()
+        known = _ROW_ESTIMATES.get(self.using)
+        if known is None or now - known[1] > ROW_ESTIMATE_SECONDS:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [TABLE])
+            known = _ROW_ESTIMATES[self.using] = (max(float(cursor.fetchone()[0]), 0.0), now)
+        return known[0]
