@@ -133,7 +133,7 @@ def test_pause_resume_check_and_edit_are_done_and_audited(staff_client, outlets,
     Feed.objects.filter(pk=feed.pk).update(next_check_at=timezone.now() + timedelta(hours=3))
     staff_client.post(reverse("console:source_check", args=[slug]))
     feed.refresh_from_db()
-    assert feed.next_check_at <= timezone.now() and "operator" in feed.next_check_reason
+    assert feed.next_check_at <= timezone.now() and "گرداننده" in feed.next_check_reason
     staff_client.post(reverse("console:source_edit", args=[slug]), {"weight": "2.5", "category": world.pk})
     feed.refresh_from_db()
     assert Source.objects.get(slug=slug).weight == 2.5 and feed.category == world

@@ -11,6 +11,7 @@ import pytest
 
 from khabar.crawler.refresh import refresh_feeds
 from khabar.news.models import Article
+from khabar.pipeline.polling import EVERY
 from khabar.sources.models import Feed, Source
 
 BODY = "متن کامل خبر در این پاراگراف آمده است و برای خواننده کافی است. " * 8
@@ -131,7 +132,7 @@ def test_a_304_costs_no_parsing_and_no_page(outlet, monkeypatch):
     assert len(parses) == 1  # not parsed again
     assert httpd.seen == ["/feed.xml"]  # no page fetched (robots.txt was cached)
     feed.refresh_from_db()
-    assert feed.status == "ok" and feed.next_check_reason.startswith("every")
+    assert feed.status == "ok" and feed.next_check_reason.startswith(EVERY)
 
 
 @pytest.mark.django_db

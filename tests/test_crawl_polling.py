@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from khabar.pipeline.polling import MAX_INTERVAL, MIN_INTERVAL, next_poll, next_retry
+from khabar.pipeline.polling import ITEMS_PER_HOUR, MAX_INTERVAL, MIN_INTERVAL, NO_RECENT_ITEM, next_poll, next_retry
 
 NOW = datetime(2025, 6, 9, 9, 30, tzinfo=timezone.utc)
 
@@ -26,9 +26,9 @@ def poll(times, now=NOW, **kwargs):
 
 def test_a_quiet_feed_is_checked_hourly_and_a_busy_one_every_minute():
     quiet = poll([])
-    assert 0.9 * MAX_INTERVAL <= quiet.seconds <= MAX_INTERVAL and "no item in the last 7 days" in quiet.reason
+    assert 0.9 * MAX_INTERVAL <= quiet.seconds <= MAX_INTERVAL and NO_RECENT_ITEM in quiet.reason
     busy = poll(every(3, 48))  # 20 items an hour
-    assert MIN_INTERVAL <= busy.seconds <= 70 and "items/h" in busy.reason
+    assert MIN_INTERVAL <= busy.seconds <= 70 and ITEMS_PER_HOUR in busy.reason
     hourly = poll(every(60, 7 * 24))
     assert 225 <= hourly.seconds <= 275  # about every 4 minutes
     daily = poll(every(24 * 60, 7 * 24))
@@ -42,19 +42,19 @@ def test_the_hour_of_day_counts():
     morning = poll(times, now=NOW.replace(hour=9, minute=5) + timedelta(days=1))
     evening = poll(times, now=NOW.replace(hour=21) + timedelta(days=1))
     assert morning.seconds < evening.seconds / 1.5
-    assert "at this hour" in morning.reason
+    assert "در همین ساعتِ روز" in morning.reason
 
 
 def test_a_burst_shortens_the_interval_at_once():
     slow_week = every(24 * 60, 7 * 24, now=NOW - timedelta(hours=2))
     burst = [NOW - timedelta(minutes=m) for m in (2, 9, 15, 30)]
     assert poll(slow_week + burst).seconds < poll(slow_week).seconds / 2
-    assert "4 in the last hour" in poll(slow_week + burst).reason
+    assert "۴ خبر در ساعت گذشته" in poll(slow_week + burst).reason
 
 
 def test_many_feeds_of_one_host_get_a_floor():
     plan = poll(every(1, 24), feeds_on_host=12)
-    assert plan.seconds >= 120 and "floor 2.0 min for 12 feeds on one host" in plan.reason
+    assert plan.seconds >= 120 and "کمینهٔ ۲٫۰ دقیقه برای ۱۲ خوراکِ یک میزبان" in plan.reason
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -77,7 +77,9 @@ def test_errors_back_off_exponentially_with_jitter_and_honour_retry_after():
     assert 120 <= min(third) and max(third) <= 240
     assert next_retry(30, rng=rng).seconds <= 6 * 3600
     plan = next_retry(1, error_kind="http", retry_after=900, rng=rng)
-    assert plan.seconds == 900 and "asked to retry after 15.0 min" in plan.reason and "(http)" in plan.reason
+    assert (
+        plan.seconds == 900 and "سرور خواست پس از ۱۵٫۰ دقیقه دوباره تلاش شود" in plan.reason and "(http)" in plan.reason
+    )
 
 
 @pytest.mark.django_db
@@ -109,7 +111,8 @@ def test_a_fresh_item_brings_the_outlets_other_feeds_forward():
     sports.refresh_from_db()
     culture.refresh_from_db()
     assert (
-        sports.next_check_at == now + timedelta(seconds=90) and "the outlet just published" in sports.next_check_reason
+        sports.next_check_at == now + timedelta(seconds=90)
+        and "رسانه همین حالا خبر تازه منتشر کرد" in sports.next_check_reason
     )
     assert culture.next_check_at == later
     # An old item (the backlog of a new feed) says nothing about now.
@@ -161,5 +164,5 @@ def test_feeds_answered_304_are_recorded_together_in_a_fixed_number_of_queries(d
     hourly, quiet = rows[feeds[0].pk], rows[feeds[1].pk]
     assert all(f.claimed_at is None and f.error_streak == 0 and f.last_status == 304 for f in rows.values())
     assert hourly.etag == '"e"' and hourly.last_checked_at == now
-    assert "items/h" in hourly.next_check_reason and "no item in the last 7 days" in quiet.next_check_reason
+    assert ITEMS_PER_HOUR in hourly.next_check_reason and NO_RECENT_ITEM in quiet.next_check_reason
     assert hourly.next_check_at < quiet.next_check_at

@@ -9,10 +9,12 @@ from django.utils import timezone
 from rich.console import Console
 
 from khabar.crawler.demo import register_newsweb
+from khabar.crawler.feed_health import PAUSED
 from khabar.crawler.refresh import refresh_feeds
 from khabar.news.models import Article
 from khabar.newsweb.server import NewsWeb
 from khabar.pipeline.collect import canonical_url
+from khabar.pipeline.polling import RETRY_IN
 from khabar.pipeline.search_keys import search_key
 from khabar.sources.models import Feed, Host, RobotsFile
 
@@ -81,14 +83,14 @@ def test_every_fault_is_recorded_clearly_and_nothing_is_lost(web, crawl_settings
                 continue
             assert feed.status == "failing" and feed.error_kind == kind, (slug, feed.error_kind, feed.last_error)
             assert words in feed.last_error, (slug, feed.last_error)
-            assert feed.next_check_reason.startswith("retry in") and kind in feed.next_check_reason
+            assert feed.next_check_reason.startswith(RETRY_IN) and kind in feed.next_check_reason
             assert feed.next_check_at > started
     assert {f.status for f in Feed.objects.filter(source__slug="gol-online")} == {"slow"}
 
     # Retry-After: the feed waits as asked, and so does every request to its host.
     for feed in Feed.objects.filter(source__slug="varzesh-emrooz"):
         assert feed.next_check_at - feed.last_checked_at >= timedelta(seconds=299)
-        assert "asked to retry after 5.0 min" in feed.next_check_reason
+        assert "سرور خواست پس از ۵٫۰ دقیقه دوباره تلاش شود" in feed.next_check_reason
     paused_host = Host.objects.get(name=next(o.host for o in web.outlets if o.slug == "varzesh-emrooz"))
     assert paused_host.next_allowed_at - timezone.now() > timedelta(seconds=250)
 
@@ -159,7 +161,7 @@ def test_a_feed_failing_too_long_is_paused_and_shown_not_hidden(web, crawl_setti
     )
     refresh_feeds(list(Feed.objects.filter(pk=feed.pk).select_related("source")))
     feed.refresh_from_db()
-    assert feed.status == "paused" and feed.paused_at is not None and feed.next_check_reason.startswith("paused")
+    assert feed.status == "paused" and feed.paused_at is not None and feed.next_check_reason.startswith(PAUSED)
     assert feed not in claim_due_feeds(now=timezone.now() + timedelta(days=30))
 
     rows = feed_status_rows()

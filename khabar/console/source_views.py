@@ -92,7 +92,7 @@ def source_check(request, slug: str):
         count = (
             found.feeds.crawlable()
             .filter(claimed_at__isnull=True)
-            .update(next_check_at=timezone.now(), next_check_reason="check now: asked by an operator")
+            .update(next_check_at=timezone.now(), next_check_reason="بررسی همین حالا: به درخواست گرداننده")
         )
         return _acted(request, found, "source_check", f"{found.name} در نوبت بررسی فوری است.", f"{count} خوراک")
 

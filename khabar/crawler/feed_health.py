@@ -21,10 +21,16 @@ from django.utils import timezone
 
 from khabar.crawler.healing import request_discovery
 from khabar.news.models import Article
+from khabar.pipeline.dates import format_jalali
 from khabar.pipeline.health import NETWORK_KINDS, failure_class, looks_like_html, should_pause
+from khabar.pipeline.persian import to_persian_digits
 from khabar.pipeline.polling import SIBLING_CHECK_AFTER, WINDOW, next_poll, next_retry, outlet_is_active
 from khabar.pipeline.records import FeedRefresh
 from khabar.sources.models import Feed, FeedCheck, RobotsFile
+
+# Reasons of the next check that operators read (`khabar sources status`, the console), in Persian.
+SIBLING_REASON = f"تا {to_persian_digits(round(SIBLING_CHECK_AFTER))} ثانیهٔ دیگر: رسانه همین حالا خبر تازه منتشر کرد"
+PAUSED = "متوقف: خطادار"
 
 log = logging.getLogger("khabar.crawler")
 MAX_ITEM_TIMES = 2000
@@ -112,8 +118,7 @@ def check_siblings_soon(feed: Feed, now) -> int:
         .exclude(pk=feed.pk)
         .update(
             next_check_at=soon,
-            next_check_reason=f"in {SIBLING_CHECK_AFTER:.0f} s: the outlet just published "
-            f"(a fresh item in {feed.url[-80:]})"[:300],
+            next_check_reason=f"{SIBLING_REASON} ({feed.url[-80:]})"[:300],
         )
     )
 
@@ -191,8 +196,9 @@ def record_failure(feed: Feed, refresh: FeedRefresh, now=None) -> None:
         request_discovery(feed.source_id, now)  # paused: retried from the homepage, not only at this address
         feed.paused_at = now
         feed.next_check_reason = (
-            f"paused: failing since {feed.failing_since:%Y-%m-%d %H:%M} UTC ({feed.error_kind or 'error'}), "
-            f"longer than {pause_after}; rediscovered from the homepage daily, or resume it in the admin"
+            f"{PAUSED} از {format_jalali(feed.failing_since)} ({feed.error_kind or 'خطا'})، بیش از "
+            f"{to_persian_digits(round(pause_after.total_seconds() / 3600))} ساعت؛ هر روز از صفحهٔ اصلی "
+            "دوباره جست‌وجو می‌شود، یا در میز کار از سر گرفته شود"
         )[:300]
         return
     plan = next_retry(

@@ -116,7 +116,7 @@ def _replace(feed: Feed, entry: PlannedCrawl, categories: dict[str, Category], n
         "failing_since": None,
         "paused_at": None,
         "next_check_at": now,
-        "next_check_reason": "replaced by rediscovery: checked now",
+        "next_check_reason": "جایگزین‌شده در جست‌وجوی دوباره: همین حالا بررسی می‌شود",
     }
     if feed.category_id is None and entry.category in categories:
         values["category"] = categories[entry.category]
@@ -153,7 +153,7 @@ def heal_source(source: Source, report: DiscoveryReport, now=None) -> list[str]:
     working = {entry.url for entry in report.plan}
     for feed in broken_feeds(source).filter(paused_at__isnull=False, url__in=working):
         feed.resume(now)  # paused, but it works again: the discovery has just read it
-        feed.next_check_reason = "resumed: rediscovery found it working"
+        feed.next_check_reason = "از سر گرفته شد: جست‌وجوی دوباره آن را سالم یافت"
         feed.save()
         notes.append(f"{feed.url} works again: resumed")
     for feed in broken_feeds(source).exclude(url__in=working).select_related("category"):

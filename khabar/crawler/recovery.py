@@ -123,7 +123,7 @@ def _fail_lost_task(task_id, worker: str, now) -> int | None:
             .update(
                 next_check_at=now,
                 claimed_at=None,
-                next_check_reason="retry now: the worker running the last check stopped",
+                next_check_reason="تلاش دوباره همین حالا: کارگری که بررسی پیشین را انجام می‌داد از کار افتاد",
             )
         )
 

@@ -31,6 +31,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from khabar.pipeline.persian import to_persian_digits
+
 MIN_INTERVAL = 60.0
 MAX_INTERVAL = 3600.0
 HOST_FEED_SPACING = 10.0  # seconds: a host's feeds together are polled about this often at most
@@ -40,6 +42,13 @@ WINDOW = timedelta(days=7)
 BACKOFF_BASE = 60.0
 MAX_BACKOFF = 6 * 3600.0
 JITTER = 0.1
+
+
+# The reasons are in Persian: operators read them (`khabar sources status`, the console).
+EVERY = "هر"  # a next check's reason starts with it when all is well
+RETRY_IN = "تلاش دوباره پس از"  # … and with this after an error
+NO_RECENT_ITEM = "در ۷ روز گذشته خبری نداشته"
+ITEMS_PER_HOUR = "خبر در ساعت"
 
 
 @dataclass
@@ -58,8 +67,13 @@ class PublishingRate:
     hours: float  # hours the window covers
 
 
+def _number(value: float, spec: str) -> str:
+    """``value`` formatted by ``spec`` in Persian digits, with the Persian decimal separator."""
+    return to_persian_digits(format(value, spec).replace(".", "٫"))
+
+
 def _minutes(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
+    return f"{_number(seconds, '.0f')} ثانیه" if seconds < 120 else f"{_number(seconds / 60, '.1f')} دقیقه"
 
 
 def publishing_rate(item_times: list[datetime], now: datetime, window: timedelta = WINDOW) -> PublishingRate:
@@ -94,25 +108,25 @@ def next_poll(
     """
     rng = rng or random.Random()
     if fixed_interval:
-        return PollPlan(float(fixed_interval), f"every {_minutes(fixed_interval)}: fixed interval set for this feed")
+        return PollPlan(float(fixed_interval), f"هر {_minutes(fixed_interval)}: بازهٔ ثابتی که برای این خوراک تعیین شده")
     floor = max(MIN_INTERVAL, feeds_on_host * HOST_FEED_SPACING)
     rate = publishing_rate(item_times, now)
     if rate.per_hour <= 0:
         seconds = MAX_INTERVAL
-        why = "no item in the last 7 days"
+        why = NO_RECENT_ITEM
     else:
         seconds = scale / math.sqrt(rate.per_hour)
-        parts = [f"{rate.long_run:.2g}/h over {rate.hours:.0f} h"]
+        parts = [f"{_number(rate.long_run, '.2g')} در ساعت در {_number(rate.hours, '.0f')} ساعت گذشته"]
         if rate.this_hour is not None:
-            parts.append(f"{rate.this_hour:.2g}/h at this hour")
+            parts.append(f"{_number(rate.this_hour, '.2g')} در ساعت در همین ساعتِ روز")
         if rate.last_hour:
-            parts.append(f"{rate.last_hour} in the last hour")
-        why = f"{rate.per_hour:.2g} items/h ({', '.join(parts)})"
+            parts.append(f"{_number(rate.last_hour, 'd')} خبر در ساعت گذشته")
+        why = f"{_number(rate.per_hour, '.2g')} {ITEMS_PER_HOUR} ({'، '.join(parts)})"
     seconds *= rng.uniform(1 - JITTER, 1 + JITTER)
     if seconds < floor and floor > MIN_INTERVAL:
-        why += f"; floor {_minutes(floor)} for {feeds_on_host} feeds on one host"
+        why += f"؛ کمینهٔ {_minutes(floor)} برای {_number(feeds_on_host, 'd')} خوراکِ یک میزبان"
     seconds = min(max(seconds, floor), MAX_INTERVAL)
-    return PollPlan(seconds, f"every {_minutes(seconds)}: {why}")
+    return PollPlan(seconds, f"{EVERY} {_minutes(seconds)}: {why}")
 
 
 def outlet_is_active(new_item_times: list[datetime], now: datetime) -> bool:
@@ -128,8 +142,9 @@ def next_retry(
     ceiling = min(MAX_BACKOFF, BACKOFF_BASE * 2 ** min(max(error_streak, 1) - 1, 20))
     seconds = ceiling / 2 + rng.uniform(0, ceiling / 2)  # "equal jitter"
     kind = f" ({error_kind})" if error_kind else ""
-    why = f"error #{error_streak} in a row{kind}: back-off up to {_minutes(ceiling)}"
+    streak = f"خطای پیاپی شمارهٔ {_number(error_streak, 'd')}{kind}"
+    why = f"{streak}؛ فاصلهٔ تلاش‌ها تا {_minutes(ceiling)}"
     if retry_after and retry_after > seconds:
         seconds = retry_after
-        why = f"error #{error_streak} in a row{kind}: the server asked to retry after {_minutes(retry_after)}"
-    return PollPlan(seconds, f"retry in {_minutes(seconds)}: {why}")
+        why = f"{streak}؛ سرور خواست پس از {_minutes(retry_after)} دوباره تلاش شود"
+    return PollPlan(seconds, f"{RETRY_IN} {_minutes(seconds)}: {why}")
