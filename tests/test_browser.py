@@ -170,6 +170,9 @@ class Visit:
         return response
 
     def inspect(self, name: str) -> dict:
+        # After a form's answer appeared (wait_for_selector), the new document may still be loading:
+        # its fonts would not have been asked for yet, and document.fonts.ready would not wait for them.
+        self.page.wait_for_load_state("load")
         report = self.page.evaluate(_INSPECT)
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{self.width}.png"), full_page=True)
         assert report["dir"] == "rtl" and report["lang"] == "fa", (name, report)
