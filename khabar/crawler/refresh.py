@@ -30,7 +30,7 @@ from khabar.crawler.egress import polite_fetcher
 from khabar.crawler.feed_health import log_check, record_failure, record_success, record_unchanged
 from khabar.crawler.healing import follow_permanent_redirect
 from khabar.crawler.learned import feed_request, remember_non_articles, unstored_items
-from khabar.news.signals import articles_stored
+from khabar.news.signals import articles_stored, send_logged
 from khabar.news.storage import store_articles
 from khabar.pipeline.collect import build_records, fetch_feed
 from khabar.pipeline.fetch import Fetcher
@@ -58,14 +58,7 @@ class FeedReport:
 
 def announce_stored(article_ids: list[int]) -> None:
     """Tell the steps after storage (search, stories) about new articles; their failures are logged only."""
-    for receiver, response in articles_stored.send_robust(sender=Feed, article_ids=article_ids):
-        if isinstance(response, Exception):
-            log.error(
-                "after storing %d article(s), %s failed: %r",
-                len(article_ids),
-                getattr(receiver, "__qualname__", receiver),
-                response,
-            )
+    send_logged(articles_stored, Feed, log, f"after storing {len(article_ids)} article(s)", article_ids=article_ids)
 
 
 def refresh_feed_ids(feed_ids: list[int]) -> list[FeedReport]:

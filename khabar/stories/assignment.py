@@ -39,6 +39,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from khabar.news.models import Article
+from khabar.news.signals import send_logged
 from khabar.pipeline.stories.clustering import (
     ClusteringConfig,
     StoryClusterer,
@@ -249,17 +250,14 @@ def assign_stories(article_ids: list[int]) -> StoryBatch:
 
 def announce_assigned(article_ids: list[int], story_ids: set[int]) -> None:
     """Send ``stories_assigned``; a receiver's failure is logged only."""
-    for receiver, response in stories_assigned.send_robust(
-        sender=Story, article_ids=article_ids, story_ids=set(story_ids)
-    ):
-        if isinstance(response, Exception):
-            log.error(
-                "after assigning %d article(s), %s failed: %r",
-                len(article_ids),
-                getattr(receiver, "__qualname__", receiver),
-                response,
-                exc_info=response,
-            )
+    send_logged(
+        stories_assigned,
+        Story,
+        log,
+        f"after assigning {len(article_ids)} article(s)",
+        article_ids=article_ids,
+        story_ids=set(story_ids),
+    )
 
 
 def _persist(
