@@ -17,13 +17,11 @@ from khabar.site import page_cache
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.skip = tuple(p for p in (settings.STATIC_URL, "/admin/", "/img/", "/csrf/") if p)
 
     def __call__(self, request):
-        if not page_cache.is_cacheable_request(request) or request.path.startswith(self.skip):
+        key, entry = page_cache.lookup(request)
+        if key is None:
             return self.get_response(request)
-        key = page_cache.page_key(request)
-        entry = cache.get(key)
         if entry is None:
             response = self.get_response(request)
             entry = getattr(response, "khabar_entry", None)  # the view answered from a normalized key

@@ -64,6 +64,19 @@ def is_cacheable_request(request) -> bool:
     return settings.KHABAR_PAGE_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD")
 
 
+def _never_cached() -> tuple[str, ...]:
+    return tuple(p for p in (settings.STATIC_URL, "/admin/", "/img/", "/csrf/") if p)
+
+
+def lookup(request) -> tuple[str | None, dict | None]:
+    """(key, stored entry or None) of a request the page cache may answer; (None, None) for one it
+    may not (not GET/HEAD, caching off, static files, admin, images, the token endpoint)."""
+    if not is_cacheable_request(request) or request.path.startswith(_never_cached()):
+        return None, None
+    key = page_key(request)
+    return key, cache.get(key)
+
+
 def page_key(request, query: str | None = None) -> str:
     """The cache key of a page: host, path and query string (as sent, unless ``query`` is given)."""
     if query is None:
