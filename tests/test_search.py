@@ -318,3 +318,6 @@ def test_postgresql_spans_of_newest_ids_give_the_same_answer(client, mehr, yjc, 
     assert [total for _, total in every_match] == [9, 9, 8]  # all matches are counted
     for floor in (ids[-1], ids[-2], ids[-4], ids[-6], ids[0]):  # none, 1, 3, 5 and 8 ids above it
         assert answers(floor) == every_match, floor
+    with connection.cursor() as cursor:  # the plan settings ended with the search (in the test's transaction)
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"

@@ -38,10 +38,16 @@ MAX_WIDENINGS = 2  # then every match
 # default for the same reason, so that the GIN bitmap is ANDed with the id span (and the filters'
 # indexes) rather than the span's rows tested one by one (70 -> 12 ms for a word in a third of
 # the articles). No JIT or parallel workers: they cost more than these queries take.
-PLAN_SETTINGS = (
-    "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL cpu_tuple_cost = 0.3;"
-    " SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0"
-)
+PLAN_SETTINGS = {
+    "enable_seqscan": "off",
+    "enable_indexscan": "off",
+    "cpu_tuple_cost": "0.3",
+    "jit": "off",
+    "max_parallel_workers_per_gather": "0",
+}
+_SET_PLAN = "; ".join(f"SET LOCAL {name} = {value}" for name, value in PLAN_SETTINGS.items())
+# SET LOCAL lasts until the end of the outermost transaction: inside one, put the session's values back.
+_RESET_PLAN = "; ".join(f"SET LOCAL {name} TO DEFAULT" for name in PLAN_SETTINGS)
 
 
 class PostgresSearchBackend(SearchBackend):
@@ -112,6 +118,7 @@ class PostgresSearchBackend(SearchBackend):
         params = [" ".join(tokens), *params]
         limit = max(0, min(limit, self.max_results - offset))
         source = f"FROM {TABLE}, plainto_tsquery('simple', %s) AS q WHERE {where}"
+        nested = connections[self.using].in_atomic_block
         with transaction.atomic(using=self.using), self._cursor() as cursor:
             rows, first, last = self._table_estimate(cursor)
             floor = None
@@ -119,7 +126,7 @@ class PostgresSearchBackend(SearchBackend):
             # bound: ids are not dates, the newest ids may hold no match at all.
             if filters.until is None and rows > 0:
                 floor = self._span_floor(cursor, source, params, first, last)
-            cursor.execute(PLAN_SETTINGS)
+            cursor.execute(_SET_PLAN)
             for widening in range(MAX_WIDENINGS + 1):
                 found, ids = self._ranked(cursor, source, params, floor, offset, limit, now)
                 if floor is None or found >= self.candidates:
@@ -129,6 +136,8 @@ class PostgresSearchBackend(SearchBackend):
             if found >= self.candidates and self.candidates < self.max_results:
                 cursor.execute(f"SELECT count(*) FROM (SELECT 1 {source} LIMIT %s) AS m", [*params, self.max_results])
                 total = cursor.fetchone()[0]
+            if nested:
+                cursor.execute(_RESET_PLAN)
         return SearchHits(ids=ids, total=total)
 
     def _ranked(self, cursor, source: str, params: list, floor: int | None, offset: int, limit: int, now: datetime):
