@@ -20,7 +20,7 @@ from khabar.search.backends.base import (
 TABLE = "search_article_index"
 # Columns (migration search.0001): article_id, published_at, category_id, source_id, document
 # (tsvector of the folded title, weight A, and lead + body, weight D), GIN-indexed; B-tree indexes
-# on category_id and source_id (search.0003) let filters join the GIN bitmap.
+# on category_id and source_id (search.0004) let filters join the GIN bitmap.
 # ts_rank weights for labels D, C, B, A: the headline (A) counts TITLE_WEIGHT times the body (D).
 _WEIGHTS = f"{{{1.0 / TITLE_WEIGHT}, {1.0 / TITLE_WEIGHT}, {1.0 / TITLE_WEIGHT}, {1.0}}}"
 # The table's row estimate and id range, read again every few minutes (a stale last id only

@@ -27,5 +27,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("search", "0002_sqlite_filter_tags")]
+    dependencies = [("search", "0003_sqlite_published_table")]
     operations = [migrations.RunPython(create, drop)]
