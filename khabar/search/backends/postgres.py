@@ -36,7 +36,7 @@ MAX_WIDENINGS = 2  # then every match
 # that testing a row's document reads it from TOAST, and would walk the primary key newest first
 # testing each row (225 ms for a word in 5 % of 100,000 articles). Heap rows costed 30 × the
 # default for the same reason, so that the GIN bitmap is ANDed with the id span (and the filters'
-# indexes) rather than the span's rows tested one by one (70 -> 12 ms for a word in a third of
+# indexes) rather than the span's rows tested one by one (70 -> 12 ms for a word in a quarter of
 # the articles). No JIT or parallel workers: they cost more than these queries take.
 PLAN_SETTINGS = {
     "enable_seqscan": "off",
