@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import statistics
 import threading
+import time
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.db import connections
 from django.utils import timezone
 
 from khabar.crawler.demo import register_newsweb
-from khabar.crawler.hosts import HELD_HOST_RETRY, GrantReturn, give_back_hosts, pause_host, take_host
+from khabar.crawler.hosts import (
+    HELD_HOST_RETRY,
+    DatabaseRobotsCache,
+    GrantReturn,
+    forget_robots,
+    give_back_hosts,
+    pause_host,
+    save_robots,
+    take_host,
+)
 from khabar.crawler.refresh import refresh_feeds
 from khabar.news.models import Article
 from khabar.newsweb.server import NewsWeb
 from khabar.pipeline.collect import canonical_url
-from khabar.sources.models import Feed, Host, HostSlot
+from khabar.pipeline.robots import ROBOTS_TTL, RobotsRecord
+from khabar.sources.models import Feed, Host, HostSlot, RobotsFile
 
 pytestmark = [pytest.mark.e2e]
 GAP = 0.4
@@ -101,3 +113,21 @@ def test_a_host_is_granted_to_one_crawl_at_a_time_spaced_expiring_and_paused():
     slot, wait = take()
     assert slot is None and 110 < wait <= 120
     assert Host.objects.get(name="news.example").requests == 4
+
+
+@pytest.mark.django_db
+def test_a_fresh_robots_record_is_read_from_the_database_once_per_process(django_assert_num_queries):
+    origin = "https://news.example"
+    save_robots(origin, RobotsRecord(200, "User-agent: *\nDisallow: /a", time.time()))
+    forget_robots()  # as in another process, or after a restart
+    cache = DatabaseRobotsCache()
+    with django_assert_num_queries(1):
+        first, again = async_to_sync(cache.load)(origin), async_to_sync(cache.load)(origin)
+    assert first == again and first.text.endswith("/a")
+
+    # Saving writes through; a record no longer fresh is read again (another worker may have a newer one).
+    save_robots(origin, RobotsRecord(200, "User-agent: *\nDisallow: /b", time.time() - ROBOTS_TTL - 1))
+    RobotsFile.objects.filter(origin=origin).update(text="User-agent: *\nDisallow: /c", fetched_at=timezone.now())
+    with django_assert_num_queries(1):
+        assert async_to_sync(cache.load)(origin).text.endswith("/c")
+        assert async_to_sync(cache.load)(origin).text.endswith("/c")

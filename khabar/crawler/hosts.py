@@ -17,7 +17,8 @@ A grant expires by itself (``hold + lease``), so a worker killed mid-request blo
 host for a while at most; recovery frees a dead worker's grants at once. A Retry-After
 pause is written at once, for every worker to see.
 
-``DatabaseRobotsCache`` keeps each origin's robots.txt in ``RobotsFile``.
+``DatabaseRobotsCache`` keeps each origin's robots.txt in ``RobotsFile``, and the fresh
+ones in this process's memory too.
 """
 
 from __future__ import annotations
@@ -289,18 +290,52 @@ class DatabasePoliteness:
 
 
 class DatabaseRobotsCache:
+    """robots.txt records in ``RobotsFile``, with the fresh ones also kept in this process's memory
+    (``_robots_memory``): a batch reads the database only for origins the process has no fresh record
+    of. A record saved by another worker is seen once ours is no longer fresh, which is what a cached
+    robots.txt means anyway (a day, or three minutes for one that could not be read)."""
+
     async def load(self, origin: str) -> RobotsRecord | None:
+        record = remembered_robots(origin)
+        if record is not None:
+            return record
         return await sync_to_async(load_robots)(origin)
 
     async def save(self, origin: str, record: RobotsRecord) -> None:
         await sync_to_async(save_robots)(origin, record)
 
 
+# (database alias, origin) -> the record read or written last, while fresh; bounded, oldest dropped first.
+_robots_memory: dict[tuple[str, str], RobotsRecord] = {}
+ROBOTS_MEMORY_SIZE = 10_000
+
+
+def remembered_robots(origin: str) -> RobotsRecord | None:
+    """The record of ``origin`` this process read or wrote, if still fresh (no query)."""
+    record = _robots_memory.get((RobotsFile.objects.db, origin[:300]))
+    return record if record is not None and record.is_fresh(time.time()) else None
+
+
+def remember_robots(origin: str, record: RobotsRecord) -> None:
+    key = (RobotsFile.objects.db, origin[:300])
+    _robots_memory.pop(key, None)
+    if len(_robots_memory) >= ROBOTS_MEMORY_SIZE:
+        del _robots_memory[next(iter(_robots_memory))]
+    _robots_memory[key] = record
+
+
+def forget_robots() -> None:
+    """Drop the robots.txt records kept in memory (tests: the database is rolled back between them)."""
+    _robots_memory.clear()
+
+
 def load_robots(origin: str) -> RobotsRecord | None:
     row = RobotsFile.objects.filter(origin=origin[:300]).first()
     if row is None:
         return None
-    return RobotsRecord(row.status, row.text, row.fetched_at.timestamp(), row.error, row.error_kind)
+    record = RobotsRecord(row.status, row.text, row.fetched_at.timestamp(), row.error, row.error_kind)
+    remember_robots(origin, record)
+    return record
 
 
 def save_robots(origin: str, record: RobotsRecord) -> None:
@@ -317,3 +352,4 @@ def save_robots(origin: str, record: RobotsRecord) -> None:
             RobotsFile.objects.update_or_create(origin=origin[:300], defaults=defaults)
     except IntegrityError:  # saved by another worker at the same moment: theirs is as good
         pass
+    remember_robots(origin, record)
