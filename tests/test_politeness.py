@@ -6,6 +6,7 @@ import statistics
 import threading
 import time
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -19,6 +20,7 @@ from khabar.crawler.hosts import (
     GrantReturn,
     forget_robots,
     give_back_hosts,
+    keep_books,
     pause_host,
     save_robots,
     take_host,
@@ -131,3 +133,23 @@ def test_a_fresh_robots_record_is_read_from_the_database_once_per_process(django
     with django_assert_num_queries(1):
         assert async_to_sync(cache.load)(origin).text.endswith("/c")
         assert async_to_sync(cache.load)(origin).text.endswith("/c")
+
+
+@pytest.mark.django_db
+def test_grants_on_many_hosts_are_kept_in_a_fixed_number_of_queries(django_assert_num_queries):
+    names = [f"n{i}.example" for i in range(12)]
+    books = partial(keep_books, holder="a", hold=10, lease=60)
+    granted = books([(name, 0.0) for name in names], [])  # hosts never seen: created first, then granted
+    assert all(grant and wait == 0 for grant, wait in granted) and Host.objects.count() == 12
+    sent = timezone.now()
+    returns = [GrantReturn(name, grant, requests=2, last_sent=sent) for name, (grant, _) in zip(names, granted)]
+    # a savepoint (the test's transaction); lock the hosts; give back: delete the grants, one UPDATE executed
+    # for all hosts; read the grants, insert the new one, write its host's time; release the savepoint
+    with django_assert_num_queries(8):
+        again = books([(names[0], 30.0), (names[1], 0.0)], returns)
+    assert again[0][0] is None and 29 < again[0][1] <= 30  # given back and asked again at once: the gap holds
+    assert again[1][0] and list(HostSlot.objects.values_list("host__name", flat=True)) == [names[1]]
+    assert set(Host.objects.values_list("requests", flat=True)) == {2}
+    assert Host.objects.get(name=names[5]).last_request_at == sent
+    assert books([(names[1], 0.0)], [])[0] == again[1]  # renewed
+    assert keep_books([(names[1], 0.0)], [], holder="b", hold=10, lease=60)[0] == (None, HELD_HOST_RETRY)
