@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
-from django.db.models import Count
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from khabar.crawler.healing import request_discovery
@@ -214,7 +215,7 @@ def log_check(feed: Feed, refresh: FeedRefresh, new_items: int, now) -> None:
 
 
 def log_checks(checks: list[tuple[Feed, FeedRefresh, int]], now) -> None:
-    """``log_check`` for many feeds: one insert, one read of their histories, one delete."""
+    """``log_check`` for many feeds: one insert, one delete."""
     rows = []
     for feed, refresh, new_items in checks:
         fetched = refresh.fetch
@@ -232,12 +233,8 @@ def log_checks(checks: list[tuple[Feed, FeedRefresh, int]], now) -> None:
             )
         )
     FeedCheck.objects.bulk_create(rows)
-    kept: dict[int, int] = defaultdict(int)
-    old = []
-    history = FeedCheck.objects.filter(feed_id__in={feed.pk for feed, _, _ in checks}).order_by("feed_id", "-id")
-    for feed_id, check_id in history.values_list("feed_id", "id"):
-        kept[feed_id] += 1
-        if kept[feed_id] > FeedCheck.KEEP:
-            old.append(check_id)
-    if old:
-        FeedCheck.objects.filter(id__in=old).delete()
+    # The checks after each feed's last KEEP, numbered in the database: one DELETE, no history read back.
+    ranked = FeedCheck.objects.filter(feed_id__in={feed.pk for feed, _, _ in checks}).annotate(
+        newer=Window(RowNumber(), partition_by=[F("feed_id")], order_by=F("id").desc())
+    )
+    FeedCheck.objects.filter(id__in=ranked.filter(newer__gt=FeedCheck.KEEP).values("id")).delete()
