@@ -28,6 +28,7 @@ import asyncio
 import itertools
 import logging
 import random
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -364,9 +365,12 @@ class DatabaseRobotsCache:
         await sync_to_async(save_robots)(origin, record)
 
 
-# (database alias, origin) -> the record read or written last, while fresh; bounded, oldest dropped first.
+# (database alias, origin) -> the record read or written last, while fresh; the oldest dropped first
+# beyond ROBOTS_MEMORY_CHARS of robots.txt text (a file may be 500 KiB).
 _robots_memory: dict[tuple[str, str], RobotsRecord] = {}
-ROBOTS_MEMORY_SIZE = 10_000
+_robots_memory_chars = 0
+_robots_memory_lock = threading.Lock()  # the crawl threads of one process share it
+ROBOTS_MEMORY_CHARS = 20_000_000
 
 
 def remembered_robots(origin: str) -> RobotsRecord | None:
@@ -376,16 +380,22 @@ def remembered_robots(origin: str) -> RobotsRecord | None:
 
 
 def remember_robots(origin: str, record: RobotsRecord) -> None:
+    global _robots_memory_chars
     key = (RobotsFile.objects.db, origin[:300])
-    _robots_memory.pop(key, None)
-    if len(_robots_memory) >= ROBOTS_MEMORY_SIZE:
-        del _robots_memory[next(iter(_robots_memory))]
-    _robots_memory[key] = record
+    with _robots_memory_lock:
+        old = _robots_memory.pop(key, None)
+        _robots_memory_chars += len(record.text) - (len(old.text) if old is not None else 0)
+        _robots_memory[key] = record
+        while _robots_memory_chars > ROBOTS_MEMORY_CHARS and _robots_memory:
+            _robots_memory_chars -= len(_robots_memory.pop(next(iter(_robots_memory))).text)
 
 
 def forget_robots() -> None:
     """Drop the robots.txt records kept in memory (tests: the database is rolled back between them)."""
-    _robots_memory.clear()
+    global _robots_memory_chars
+    with _robots_memory_lock:
+        _robots_memory.clear()
+        _robots_memory_chars = 0
 
 
 def load_robots(origin: str) -> RobotsRecord | None:
