@@ -72,7 +72,8 @@ SUCCESS_FIELDS = (
 
 def record_unchanged(checked: list[tuple[Feed, FeedRefresh]], now=None) -> None:
     """Record many feeds that answered 304 at once: the facts their next checks need are read in two
-    queries for them all, and the feeds written in one statement, in one transaction."""
+    queries for them all, then the feeds written in one statement and their checks logged, in one
+    transaction."""
     now = now or timezone.now()
     feeds = [feed for feed, _ in checked]
     times: dict[int, list] = defaultdict(list)
@@ -90,8 +91,9 @@ def record_unchanged(checked: list[tuple[Feed, FeedRefresh]], now=None) -> None:
     )
     for feed, refresh in checked:
         record_success(feed, refresh, 0, now, item_times=times[feed.pk], on_host=on_host.get(feed.host, 1))
-    write_fields(feeds, SUCCESS_FIELDS)
-    log_checks([(feed, refresh, 0) for feed, refresh in checked], now)
+    with transaction.atomic():  # one commit (on PostgreSQL, one WAL flush) for the feeds and their checks
+        write_fields(feeds, SUCCESS_FIELDS)
+        log_checks([(feed, refresh, 0) for feed, refresh in checked], now)
 
 
 def write_fields(feeds: list[Feed], names: tuple[str, ...]) -> None:
@@ -106,7 +108,7 @@ def write_fields(feeds: list[Feed], names: tuple[str, ...]) -> None:
         [field.get_db_prep_save(getattr(feed, field.attname), connection) for field in fields] + [feed.pk]
         for feed in feeds
     ]
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
