@@ -138,9 +138,13 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--seed", type=int, default=1403)
     parser.add_argument("--skip-index", action="store_true", help="no search index (page benchmarks only)")
+    parser.add_argument("--index-only", action="store_true", help="(re)build the search index of an existing database")
     args = parser.parse_args()
     args.data_dir.mkdir(parents=True, exist_ok=True)
     setup(args.data_dir.resolve(), args.database_url)
+    if args.index_only:
+        build_index(args.processes)
+        return 0
 
     from django.db import transaction
     from django.utils import timezone

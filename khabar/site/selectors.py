@@ -196,14 +196,20 @@ def approved_comments(article: Article):
 
 
 def related_articles(article: Article, limit: int = RELATED_ITEMS) -> list[Article]:
-    """Other articles of the same story when the article has one, else the newest of its category."""
+    """Other articles of the same story when the article has one, else the newest of its category.
+
+    The story's (or category's) newest ``limit + 1`` are shared by all its article pages until the
+    content changes; each page leaves itself out."""
     if article.story_id is not None:
-        qs = listed_articles().filter(story_id=article.story_id)
+        name, where = f"related:story:{article.story_id}", {"story_id": article.story_id}
     elif article.category_id is not None:
-        qs = listed_articles().filter(category_id=article.category_id)
+        name, where = f"related:category:{article.category_id}", {"category_id": article.category_id}
     else:
         return []
-    return list(qs.exclude(pk=article.pk).latest_first()[:limit])
+    newest = cached_value(
+        name, lambda: list(listed_articles().filter(**where).latest_first()[: limit + 1]), SIDEBAR_CACHE_SECONDS
+    )
+    return [a for a in newest if a.pk != article.pk][:limit]
 
 
 def sidebar_lists() -> dict:

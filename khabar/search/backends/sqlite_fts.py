@@ -17,11 +17,15 @@ from khabar.search.backends.base import (
 
 TABLE = "search_article_index"
 # Columns (migrations search.0001, 0002): article_id (= rowid), published (days since 1970, UTC),
-# category_id, source_id: stored, not indexed, first so that reading them never touches the
-# long text; then the folded title and body (bm25 weights below follow this order); then tags,
-# "c<category id> s<source id>": the category and outlet filters are terms of the MATCH, so the
-# index intersects doclists instead of reading each match's row (weight 0: no part of relevance).
+# category_id, source_id: stored, not indexed (queries read none of them: FTS5 would read the
+# whole stored row for each); then the folded title and body (bm25 weights below follow this
+# order); then tags, "c<category id> s<source id>": the category and outlet filters are terms of
+# the MATCH, so the index intersects doclists instead of reading each match's row (weight 0: no
+# part of relevance).
 TEXT_COLUMNS = "{title body}"
+# Migration search.0003: article_id (INTEGER PRIMARY KEY) -> published, the recency of ranking and
+# the date filters read from two numbers a row instead of the FTS5 table's stored text.
+PUBLISHED = "search_article_published"
 
 
 def epoch_days(value: datetime) -> float:
@@ -68,6 +72,10 @@ class SqliteFtsBackend(SearchBackend):
                     for d in documents
                 ],
             )
+            cursor.executemany(
+                f"INSERT OR REPLACE INTO {PUBLISHED} (article_id, published) VALUES (%s, %s)",
+                [(d.article_id, epoch_days(d.published_at)) for d in documents],
+            )
 
     def _delete(self, article_ids: list[int]) -> None:
         if not article_ids:
@@ -75,10 +83,12 @@ class SqliteFtsBackend(SearchBackend):
         with self._cursor() as cursor:
             marks = ", ".join(["%s"] * len(article_ids))
             cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", article_ids)
+            cursor.execute(f"DELETE FROM {PUBLISHED} WHERE article_id IN ({marks})", article_ids)
 
     def _clear(self) -> None:
         with self._cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")
+            cursor.execute(f"DELETE FROM {PUBLISHED}")
 
     def count_indexed(self) -> int:
         with self._cursor() as cursor:
@@ -86,26 +96,26 @@ class SqliteFtsBackend(SearchBackend):
             return cursor.fetchone()[0]
 
     def _where(self, tokens: list[str], filters: SearchFilters) -> tuple[str, list]:
+        """The FROM and WHERE of the matches: the index ``i``, joined with the dates ``p``."""
         tags = [_tag("c", filters.category_id), _tag("s", filters.source_id)]
         clauses = [f"{TABLE} MATCH %s"]
         params: list = [match_expression(tokens, [tag for tag in tags if tag])]
         if filters.since is not None:
-            clauses.append("published >= %s")
+            clauses.append("p.published >= %s")
             params.append(epoch_days(filters.since))
         if filters.until is not None:
-            clauses.append("published < %s")
+            clauses.append("p.published < %s")
             params.append(epoch_days(filters.until))
-        return " AND ".join(clauses), params
+        source = f"FROM {TABLE} AS i JOIN {PUBLISHED} AS p ON p.article_id = i.rowid WHERE " + " AND ".join(clauses)
+        return source, params
 
     def search(self, tokens: list[str], filters: SearchFilters, offset: int, limit: int, now: datetime) -> SearchHits:
         if not tokens:
             return SearchHits(ids=[], total=0)
-        where, params = self._where(tokens, filters)
+        source, params = self._where(tokens, filters)
         limit = max(0, min(limit, self.max_results - offset))
         with self._cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT %s)", [*params, self.max_results]
-            )
+            cursor.execute(f"SELECT count(*) FROM (SELECT 1 {source} LIMIT %s)", [*params, self.max_results])
             total = cursor.fetchone()[0]
             if not total or not limit:
                 return SearchHits(ids=[], total=total)
@@ -113,8 +123,8 @@ class SqliteFtsBackend(SearchBackend):
             # moves older matches towards zero, i.e. down the list. The inner query walks the
             # matches newest-stored first (FTS5 reads its doclists backwards) and stops early.
             cursor.execute(
-                f"SELECT rowid FROM (SELECT rowid, bm25({TABLE}, 0, 0, 0, 0, {TITLE_WEIGHT}, 1.0, 0) AS relevance, published"
-                f" FROM {TABLE} WHERE {where} ORDER BY rowid DESC LIMIT %s)"
+                f"SELECT rowid FROM (SELECT i.rowid AS rowid, bm25({TABLE}, 0, 0, 0, 0, {TITLE_WEIGHT}, 1.0, 0)"
+                f" AS relevance, p.published AS published {source} ORDER BY i.rowid DESC LIMIT %s)"
                 f" ORDER BY relevance / (1.0 + max(%s - published, 0) / {RECENCY_HALF_LIFE_DAYS}), rowid DESC"
                 " LIMIT %s OFFSET %s",
                 [*params, self.candidates, epoch_days(now), limit, offset],
