@@ -283,17 +283,41 @@ def test_a_results_page_costs_the_same_queries_for_3_or_20_rows_and_reads_only_t
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan choice")
-@pytest.mark.parametrize("few", [True, False])
-def test_both_postgresql_plans_give_the_same_answer(client, mehr, yjc, world, monkeypatch, few):
-    """Read through the GIN index (few expected matches) or walked newest first: the same results."""
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's span of newest ids")
+def test_postgresql_spans_of_newest_ids_give_the_same_answer(client, mehr, yjc, world, monkeypatch):
+    """Every match read, or only those above an id floor (widened when it holds fewer than the
+    candidates, down to every match): the same ids, order and count."""
+    from khabar.search.backends.base import SearchFilters
     from khabar.search.backends.postgres import PostgresSearchBackend
 
-    monkeypatch.setattr(PostgresSearchBackend, "_few_matches", lambda self, cursor, source, params: few)
     start = timezone.now()
-    for i in range(6):
+    articles = [
         make_article(mehr if i % 2 else yjc, world, title=f"سیل در استان {i}", published_at=start - timedelta(hours=i))
-    make_article(mehr, Category.objects.get(slug="sports"), title="سیل ورزشی", published_at=start)
-    assert len(result_titles(client, "سیل")) == 7
-    assert len(result_titles(client, "سیل", category="world")) == 6
-    assert len(result_titles(client, "سیل", source="mehr", category="world")) == 3
+        for i in range(8)
+    ]
+    articles.append(make_article(mehr, Category.objects.get(slug="sports"), title="سیل ورزشی", published_at=start))
+    ids = sorted(a.pk for a in articles)
+    backend = get_backend()
+    monkeypatch.setattr(backend, "candidates", 4)
+    monkeypatch.setattr(PostgresSearchBackend, "_table_estimate", lambda self, cursor: (100.0, ids[0], ids[-1]))
+    world_only = SearchFilters(category_id=world.pk)
+
+    def answers(floor):
+        monkeypatch.setattr(PostgresSearchBackend, "_span_floor", lambda self, *args: floor)
+        return [
+            (hits.ids, hits.total)
+            for hits in (
+                backend.search(["سیل"], SearchFilters(), 0, 3, start),
+                backend.search(["سیل"], SearchFilters(), 3, 3, start),
+                backend.search(["سیل"], world_only, 0, 20, start),
+            )
+        ]
+
+    every_match = answers(None)
+    assert [len(ids) for ids, _ in every_match] == [3, 1, 4]  # 4 candidates are ranked
+    assert [total for _, total in every_match] == [9, 9, 8]  # all matches are counted
+    for floor in (ids[-1], ids[-2], ids[-4], ids[-6], ids[0]):  # none, 1, 3, 5 and 8 ids above it
+        assert answers(floor) == every_match, floor
+    with connection.cursor() as cursor:  # the plan settings ended with the search (in the test's transaction)
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
