@@ -35,6 +35,16 @@ def fresh_site_state(settings):
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def no_remembered_robots():
+    """robots.txt records kept in process memory (``crawler/hosts.py``) name rows of a rolled-back database."""
+    from khabar.crawler.hosts import forget_robots
+
+    forget_robots()
+    yield
+    forget_robots()
+
+
 @pytest.fixture
 def world():
     from sitekit import Category, ensure_categories

@@ -152,7 +152,8 @@ def test_feeds_answered_304_are_recorded_together_in_a_fixed_number_of_queries(d
             feed_url=feed.url, etag='"e"', not_modified=True, fetch=FetchResult(url=feed.url, status=304)
         )
 
-    with django_assert_num_queries(7):  # item times, feeds per host, one UPDATE in a transaction; checks logged
+    # item times, feeds per host; in one transaction (a savepoint here): one UPDATE, checks inserted and trimmed
+    with django_assert_num_queries(7):
         record_unchanged([unchanged(feed) for feed in feeds], now=now)
     assert FeedCheck.objects.filter(not_modified=True, status=304).count() == 12
     for _ in range(FeedCheck.KEEP):  # the history is trimmed to the last KEEP checks of each feed

@@ -4,19 +4,33 @@ from __future__ import annotations
 
 import statistics
 import threading
+import time
 from datetime import timedelta
+from functools import partial
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.db import connections
 from django.utils import timezone
 
 from khabar.crawler.demo import register_newsweb
-from khabar.crawler.hosts import HELD_HOST_RETRY, GrantReturn, give_back_hosts, pause_host, take_host
+from khabar.crawler.hosts import (
+    HELD_HOST_RETRY,
+    DatabaseRobotsCache,
+    GrantReturn,
+    forget_robots,
+    give_back_hosts,
+    keep_books,
+    pause_host,
+    save_robots,
+    take_host,
+)
 from khabar.crawler.refresh import refresh_feeds
 from khabar.news.models import Article
 from khabar.newsweb.server import NewsWeb
 from khabar.pipeline.collect import canonical_url
-from khabar.sources.models import Feed, Host, HostSlot
+from khabar.pipeline.robots import ROBOTS_TTL, RobotsRecord
+from khabar.sources.models import Feed, Host, HostSlot, RobotsFile
 
 pytestmark = [pytest.mark.e2e]
 GAP = 0.4
@@ -101,3 +115,41 @@ def test_a_host_is_granted_to_one_crawl_at_a_time_spaced_expiring_and_paused():
     slot, wait = take()
     assert slot is None and 110 < wait <= 120
     assert Host.objects.get(name="news.example").requests == 4
+
+
+@pytest.mark.django_db
+def test_a_fresh_robots_record_is_read_from_the_database_once_per_process(django_assert_num_queries):
+    origin = "https://news.example"
+    save_robots(origin, RobotsRecord(200, "User-agent: *\nDisallow: /a", time.time()))
+    forget_robots()  # as in another process, or after a restart
+    cache = DatabaseRobotsCache()
+    with django_assert_num_queries(1):
+        first, again = async_to_sync(cache.load)(origin), async_to_sync(cache.load)(origin)
+    assert first == again and first.text.endswith("/a")
+
+    # Saving writes through; a record no longer fresh is read again (another worker may have a newer one).
+    save_robots(origin, RobotsRecord(200, "User-agent: *\nDisallow: /b", time.time() - ROBOTS_TTL - 1))
+    RobotsFile.objects.filter(origin=origin).update(text="User-agent: *\nDisallow: /c", fetched_at=timezone.now())
+    with django_assert_num_queries(1):
+        assert async_to_sync(cache.load)(origin).text.endswith("/c")
+        assert async_to_sync(cache.load)(origin).text.endswith("/c")
+
+
+@pytest.mark.django_db
+def test_grants_on_many_hosts_are_kept_in_a_fixed_number_of_queries(django_assert_num_queries):
+    names = [f"n{i}.example" for i in range(12)]
+    books = partial(keep_books, holder="a", hold=10, lease=60)
+    granted = books([(name, 0.0) for name in names], [])  # hosts never seen: created first, then granted
+    assert all(grant and wait == 0 for grant, wait in granted) and Host.objects.count() == 12
+    sent = timezone.now()
+    returns = [GrantReturn(name, grant, requests=2, last_sent=sent) for name, (grant, _) in zip(names, granted)]
+    # a savepoint (the test's transaction); lock the hosts; give back: delete the grants, one UPDATE executed
+    # for all hosts; read the grants, insert the new one, write its host's time; release the savepoint
+    with django_assert_num_queries(8):
+        again = books([(names[0], 30.0), (names[1], 0.0)], returns)
+    assert again[0][0] is None and 29 < again[0][1] <= 30  # given back and asked again at once: the gap holds
+    assert again[1][0] and list(HostSlot.objects.values_list("host__name", flat=True)) == [names[1]]
+    assert set(Host.objects.values_list("requests", flat=True)) == {2}
+    assert Host.objects.get(name=names[5]).last_request_at == sent
+    assert books([(names[1], 0.0)], [])[0] == again[1]  # renewed
+    assert keep_books([(names[1], 0.0)], [], holder="b", hold=10, lease=60)[0] == (None, HELD_HOST_RETRY)

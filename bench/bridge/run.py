@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import subprocess
@@ -157,6 +158,7 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=3, help="measurements of each path, in turn; the median counts")
     ap.add_argument("--port", type=int, default=18811, help="port of the news web's outlets")
     ap.add_argument("--database", help="a PostgreSQL URL (a fresh database is created next to it); default SQLite")
+    ap.add_argument("--json", type=Path, help="also write every measurement and the medians to this file")
     args = ap.parse_args()
 
     web, urls = start_newsweb(args.port)
@@ -188,7 +190,35 @@ def main() -> int:
     for name, values in figures.items():
         rate, cpu = statistics.median(r for r, _ in values), statistics.median(c for _, c in values)
         print(f"| {name} | {rate:.0f} | {rate / rate0:.2f} | {cpu:.2f} | {cpu / cpu0:.1f} |")
+    if args.json:
+        args.json.write_text(json.dumps(report(args, engine, len(urls), figures), indent=1) + "\n")
     return 0
+
+
+def report(args, engine: str, feeds: int, figures: dict[str, list[tuple[float, float]]]) -> dict:
+    """Every measurement and the medians, with the ratios to the bare httpx loop of this run."""
+    rate0 = statistics.median(rate for rate, _ in figures["bare httpx"])
+    cpu0 = statistics.median(cpu for _, cpu in figures["bare httpx"])
+    paths = {}
+    for name, values in figures.items():
+        rate, cpu = statistics.median(r for r, _ in values), statistics.median(c for _, c in values)
+        paths[name] = {
+            "polls_per_second": [round(r, 1) for r, _ in values],
+            "cpu_ms_per_poll": [round(c, 3) for _, c in values],
+            "median_polls_per_second": round(rate, 1),
+            "median_cpu_ms_per_poll": round(cpu, 3),
+            "rate_vs_bare": round(rate / rate0, 3),
+            "cpu_vs_bare": round(cpu / cpu0, 3),
+        }
+    return {
+        "database": engine,
+        "feeds": feeds,
+        "rounds": args.rounds,
+        "repeats": args.repeats,
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "load_average_at_end": list(os.getloadavg()),
+        "paths": paths,
+    }
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
-from django.db.models import Count
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from khabar.crawler.healing import request_discovery
@@ -71,7 +72,8 @@ SUCCESS_FIELDS = (
 
 def record_unchanged(checked: list[tuple[Feed, FeedRefresh]], now=None) -> None:
     """Record many feeds that answered 304 at once: the facts their next checks need are read in two
-    queries for them all, and the feeds written in one statement, in one transaction."""
+    queries for them all, then the feeds written in one statement and their checks logged, in one
+    transaction."""
     now = now or timezone.now()
     feeds = [feed for feed, _ in checked]
     times: dict[int, list] = defaultdict(list)
@@ -89,8 +91,9 @@ def record_unchanged(checked: list[tuple[Feed, FeedRefresh]], now=None) -> None:
     )
     for feed, refresh in checked:
         record_success(feed, refresh, 0, now, item_times=times[feed.pk], on_host=on_host.get(feed.host, 1))
-    write_fields(feeds, SUCCESS_FIELDS)
-    log_checks([(feed, refresh, 0) for feed, refresh in checked], now)
+    with transaction.atomic():  # one commit (on PostgreSQL, one WAL flush) for the feeds and their checks
+        write_fields(feeds, SUCCESS_FIELDS)
+        log_checks([(feed, refresh, 0) for feed, refresh in checked], now)
 
 
 def write_fields(feeds: list[Feed], names: tuple[str, ...]) -> None:
@@ -105,7 +108,7 @@ def write_fields(feeds: list[Feed], names: tuple[str, ...]) -> None:
         [field.get_db_prep_save(getattr(feed, field.attname), connection) for field in fields] + [feed.pk]
         for feed in feeds
     ]
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
@@ -214,7 +217,7 @@ def log_check(feed: Feed, refresh: FeedRefresh, new_items: int, now) -> None:
 
 
 def log_checks(checks: list[tuple[Feed, FeedRefresh, int]], now) -> None:
-    """``log_check`` for many feeds: one insert, one read of their histories, one delete."""
+    """``log_check`` for many feeds: one insert, one delete."""
     rows = []
     for feed, refresh, new_items in checks:
         fetched = refresh.fetch
@@ -232,12 +235,8 @@ def log_checks(checks: list[tuple[Feed, FeedRefresh, int]], now) -> None:
             )
         )
     FeedCheck.objects.bulk_create(rows)
-    kept: dict[int, int] = defaultdict(int)
-    old = []
-    history = FeedCheck.objects.filter(feed_id__in={feed.pk for feed, _, _ in checks}).order_by("feed_id", "-id")
-    for feed_id, check_id in history.values_list("feed_id", "id"):
-        kept[feed_id] += 1
-        if kept[feed_id] > FeedCheck.KEEP:
-            old.append(check_id)
-    if old:
-        FeedCheck.objects.filter(id__in=old).delete()
+    # The checks after each feed's last KEEP, numbered in the database: one DELETE, no history read back.
+    ranked = FeedCheck.objects.filter(feed_id__in={feed.pk for feed, _, _ in checks}).annotate(
+        newer=Window(RowNumber(), partition_by=[F("feed_id")], order_by=F("id").desc())
+    )
+    FeedCheck.objects.filter(id__in=ranked.filter(newer__gt=FeedCheck.KEEP).values("id")).delete()

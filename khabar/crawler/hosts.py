@@ -12,12 +12,14 @@ grant, the crawl keeps the per-host limits in memory (``LocalPoliteness``: at mo
 ``GRANT_SECONDS`` while it still uses the host, and gives it back once the host has been
 idle for ``IDLE_RELEASE`` seconds (or when the fetcher closes), writing the time of its
 last request and how many it sent. So the limits hold across threads, processes and
-machines, and a batch of feeds on one host costs two transactions, not two per request.
-A grant expires by itself (``hold + lease``), so a worker killed mid-request blocks the
+machines, and a batch of feeds costs a few transactions, not two per request: what piles up
+(grants asked for and given back, on any number of hosts) is written together, in a fixed number
+of queries (``keep_books``). A grant expires by itself (``hold + lease``), so a worker killed mid-request blocks the
 host for a while at most; recovery frees a dead worker's grants at once. A Retry-After
 pause is written at once, for every worker to see.
 
-``DatabaseRobotsCache`` keeps each origin's robots.txt in ``RobotsFile``.
+``DatabaseRobotsCache`` keeps each origin's robots.txt in ``RobotsFile``, and the fresh
+ones in this process's memory too.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import asyncio
 import itertools
 import logging
 import random
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -33,9 +36,7 @@ from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 from asgiref.sync import sync_to_async
-from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 
 from khabar.pipeline.politeness import HostPaused, LocalPoliteness, too_long_to_wait
@@ -50,44 +51,10 @@ HELD_HOST_RETRY = 0.25  # seconds between looks while another crawl holds the ho
 _instances = itertools.count(1)
 
 
-def _locked_host(name: str) -> Host:
-    host = Host.objects.select_for_update().filter(name=name).first()
-    if host is not None:
-        return host
-    try:
-        with transaction.atomic():
-            return Host.objects.create(name=name)
-    except IntegrityError:  # another worker created it a moment ago
-        return Host.objects.select_for_update().get(name=name)
-
-
 def take_host(name: str, *, gap: float, holder: str, hold: float, lease: float) -> tuple[int | None, float]:
     """(grant id, 0) when ``holder`` may send to ``name`` for ``hold`` seconds (a grant it holds is
     renewed), else (None, seconds to wait before asking again)."""
-    with transaction.atomic():
-        return _take(name, gap=gap, holder=holder, hold=hold, lease=lease)
-
-
-def _take(name: str, *, gap: float, holder: str, hold: float, lease: float) -> tuple[int | None, float]:
-    host = _locked_host(name)
-    now = timezone.now()
-    live = list(HostSlot.objects.filter(host=host, expires_at__gt=now).values_list("pk", "holder"))
-    mine = [pk for pk, by in live if by == holder]
-    if len(mine) < len(live):  # another crawl holds the host
-        return None, HELD_HOST_RETRY
-    not_before = host.next_allowed_at
-    if host.last_request_at is not None and not mine:
-        not_before = max(not_before, host.last_request_at + timedelta(seconds=gap))
-    if not_before > now:
-        return None, (not_before - now).total_seconds()
-    expires = now + timedelta(seconds=hold + lease)  # ``lease`` covers a request sent at the end of ``hold``
-    if mine:
-        HostSlot.objects.filter(pk=mine[0]).update(expires_at=expires)
-        return mine[0], 0.0
-    HostSlot.objects.filter(host=host, expires_at__lte=now).delete()  # holders that died
-    grant = HostSlot.objects.create(host=host, holder=holder, taken_at=now, expires_at=expires)
-    Host.objects.filter(pk=host.pk).update(last_request_at=now)  # until the real last request is written back
-    return grant.pk, 0.0
+    return keep_books([(name, gap)], [], holder=holder, hold=hold, lease=lease)[0]
 
 
 @dataclass
@@ -100,35 +67,129 @@ class GrantReturn:
 
 def give_back_hosts(returns: list[GrantReturn]) -> None:
     """Free grants, adding their requests to ``Host.requests`` and moving ``last_request_at`` forward."""
-    with transaction.atomic():
-        for back in returns:
-            _give_back(back)
+    keep_books([], returns, holder="", hold=0.0, lease=0.0)
 
 
-def _give_back(back: GrantReturn) -> None:
-    HostSlot.objects.filter(pk=back.grant_id).delete()
-    changes: dict = {"requests": F("requests") + back.requests}
-    if back.last_sent is not None:
-        when = Value(back.last_sent)
-        changes["last_request_at"] = Greatest(Coalesce(F("last_request_at"), when), when)
-    Host.objects.filter(name=back.host).update(**changes)
+class _NewHosts(Exception):  # noqa: N818 - not an error: hosts to create before the transaction is tried again
+    def __init__(self, names: list[str]):
+        self.names = names
 
 
 def keep_books(
     takes: list[tuple[str, float]], returns: list[GrantReturn], *, holder: str, hold: float, lease: float
 ) -> list[tuple[int | None, float]]:
     """One transaction for a crawl's pending bookkeeping: ``returns`` given back, then each (host, gap) of
-    ``takes`` asked for (``take_host``'s answers, in order). Rows are locked in host-name order, so two
-    crawls doing this at once cannot deadlock."""
-    steps = sorted([(back.host, 0, back) for back in returns] + [(name, 1, gap) for name, gap in takes])
-    answers: dict[str, tuple[int | None, float]] = {}
-    with transaction.atomic():
-        for name, is_take, value in steps:
-            if is_take:
-                answers[name] = _take(name, gap=value, holder=holder, hold=hold, lease=lease)
-            else:
-                _give_back(value)
-    return [answers[name] for name, _ in takes]
+    ``takes`` asked for (``take_host``'s answers, in order).
+
+    A fixed number of queries whatever the number of hosts: every host row concerned is locked in one
+    ``SELECT … FOR UPDATE`` in name order (two crawls doing this at once cannot deadlock), their grants
+    read in one query, then grants deleted, renewed and inserted, and the hosts' times written, a
+    statement each. Hosts never seen before are created first, outside the transaction (no row lock is
+    held while waiting for another worker creating the same host), and the transaction tried again."""
+    for _ in range(3):
+        try:
+            with transaction.atomic():
+                return _keep_books(takes, returns, holder=holder, hold=hold, lease=lease)
+        except _NewHosts as new:
+            Host.objects.bulk_create([Host(name=name) for name in new.names], ignore_conflicts=True)
+    raise RuntimeError(f"hosts {sorted({name for name, _ in takes})} keep disappearing")
+
+
+def _keep_books(
+    takes: list[tuple[str, float]], returns: list[GrantReturn], *, holder: str, hold: float, lease: float
+) -> list[tuple[int | None, float]]:
+    names = sorted({name for name, _ in takes} | {back.host for back in returns})
+    hosts = {
+        name: [pk, last, not_before]
+        for name, pk, last, not_before in Host.objects.select_for_update()
+        .filter(name__in=names)
+        .order_by("name")
+        .values_list("name", "pk", "last_request_at", "next_allowed_at")
+    }
+    new = sorted({name for name, _ in takes if name not in hosts})
+    if new:
+        raise _NewHosts(new)
+    now = timezone.now()
+    if returns:
+        _give_back(returns, hosts)
+    if not takes:
+        return []
+    slots: dict[int, list[tuple[int, str, datetime]]] = defaultdict(list)
+    held = HostSlot.objects.filter(host_id__in={hosts[name][0] for name, _ in takes})
+    for pk, host_id, by, expires_at in held.values_list("pk", "host_id", "holder", "expires_at"):
+        slots[host_id].append((pk, by, expires_at))
+    expires = now + timedelta(seconds=hold + lease)  # ``lease`` covers a request sent at the end of ``hold``
+    answers: list[tuple[int | str | None, float]] = []  # a host name: the grant inserted below
+    renewed: list[int] = []
+    dead: list[int] = []
+    granted: dict[str, HostSlot] = {}
+    for name, gap in takes:
+        host_id, last, not_before = hosts[name]
+        if name in granted:  # asked twice in one go: the grant just given
+            answers.append((name, 0.0))
+            continue
+        live = [(pk, by) for pk, by, until in slots[host_id] if until > now]
+        mine = [pk for pk, by in live if by == holder]
+        if len(mine) < len(live):  # another crawl holds the host
+            answers.append((None, HELD_HOST_RETRY))
+            continue
+        if last is not None and not mine:
+            not_before = max(not_before, last + timedelta(seconds=gap))
+        if not_before > now:
+            answers.append((None, (not_before - now).total_seconds()))
+            continue
+        if mine:
+            renewed.append(mine[0])
+            answers.append((mine[0], 0.0))
+            continue
+        dead += [pk for pk, _, until in slots[host_id] if until <= now]  # holders that died
+        granted[name] = HostSlot(host_id=host_id, holder=holder, taken_at=now, expires_at=expires)
+        answers.append((name, 0.0))
+    if dead:
+        HostSlot.objects.filter(pk__in=dead).delete()
+    if renewed:
+        HostSlot.objects.filter(pk__in=renewed).update(expires_at=expires)
+    if granted:
+        HostSlot.objects.bulk_create(granted.values())
+        for slot in granted.values():
+            if slot.pk is None:  # a database that does not return the new rows' keys
+                slot.save()
+        # until the real last request is written back
+        Host.objects.filter(pk__in=[slot.host_id for slot in granted.values()]).update(last_request_at=now)
+    return [(granted[grant].pk, wait) if isinstance(grant, str) else (grant, wait) for grant, wait in answers]
+
+
+def _give_back(returns: list[GrantReturn], hosts: dict[str, list]) -> None:
+    """Delete the grants; add their requests to the hosts and move ``last_request_at`` forward (one
+    statement executed for every host; also in ``hosts``, for the takes that follow)."""
+    HostSlot.objects.filter(pk__in=[back.grant_id for back in returns]).delete()
+    connection = connections[Host.objects.db]
+    quote = connection.ops.quote_name
+    table, last, key = quote(Host._meta.db_table), quote("last_request_at"), quote(Host._meta.pk.column)
+    sent, counted = [], []
+    for back in returns:
+        row = hosts.get(back.host)
+        if row is None:  # the host was deleted (its grants with it)
+            continue
+        if back.last_sent is None:
+            counted.append([back.requests, row[0]])
+            continue
+        if row[1] is None or row[1] < back.last_sent:
+            row[1] = back.last_sent
+        when = connection.ops.adapt_datetimefield_value(back.last_sent)
+        sent.append([back.requests, when, when, row[0]])
+    with connection.cursor() as cursor:
+        if sent:
+            cursor.executemany(
+                f"UPDATE {table} SET {quote('requests')} = {quote('requests')} + %s, {last} = CASE WHEN "
+                f"{last} IS NULL OR {last} < %s THEN %s ELSE {last} END WHERE {key} = %s",
+                sent,
+            )
+        if counted:
+            cursor.executemany(
+                f"UPDATE {table} SET {quote('requests')} = {quote('requests')} + %s WHERE {key} = %s",
+                counted,
+            )
 
 
 def pause_host(name: str, pause: float) -> None:
@@ -289,18 +350,61 @@ class DatabasePoliteness:
 
 
 class DatabaseRobotsCache:
+    """robots.txt records in ``RobotsFile``, with the fresh ones also kept in this process's memory
+    (``_robots_memory``): a batch reads the database only for origins the process has no fresh record
+    of. A record saved by another worker is seen once ours is no longer fresh, which is what a cached
+    robots.txt means anyway (a day, or three minutes for one that could not be read)."""
+
     async def load(self, origin: str) -> RobotsRecord | None:
+        record = remembered_robots(origin)
+        if record is not None:
+            return record
         return await sync_to_async(load_robots)(origin)
 
     async def save(self, origin: str, record: RobotsRecord) -> None:
         await sync_to_async(save_robots)(origin, record)
 
 
+# (database alias, origin) -> the record read or written last, while fresh; the oldest dropped first
+# beyond ROBOTS_MEMORY_CHARS of robots.txt text (a file may be 500 KiB).
+_robots_memory: dict[tuple[str, str], RobotsRecord] = {}
+_robots_memory_chars = 0
+_robots_memory_lock = threading.Lock()  # the crawl threads of one process share it
+ROBOTS_MEMORY_CHARS = 20_000_000
+
+
+def remembered_robots(origin: str) -> RobotsRecord | None:
+    """The record of ``origin`` this process read or wrote, if still fresh (no query)."""
+    record = _robots_memory.get((RobotsFile.objects.db, origin[:300]))
+    return record if record is not None and record.is_fresh(time.time()) else None
+
+
+def remember_robots(origin: str, record: RobotsRecord) -> None:
+    global _robots_memory_chars
+    key = (RobotsFile.objects.db, origin[:300])
+    with _robots_memory_lock:
+        old = _robots_memory.pop(key, None)
+        _robots_memory_chars += len(record.text) - (len(old.text) if old is not None else 0)
+        _robots_memory[key] = record
+        while _robots_memory_chars > ROBOTS_MEMORY_CHARS and _robots_memory:
+            _robots_memory_chars -= len(_robots_memory.pop(next(iter(_robots_memory))).text)
+
+
+def forget_robots() -> None:
+    """Drop the robots.txt records kept in memory (tests: the database is rolled back between them)."""
+    global _robots_memory_chars
+    with _robots_memory_lock:
+        _robots_memory.clear()
+        _robots_memory_chars = 0
+
+
 def load_robots(origin: str) -> RobotsRecord | None:
     row = RobotsFile.objects.filter(origin=origin[:300]).first()
     if row is None:
         return None
-    return RobotsRecord(row.status, row.text, row.fetched_at.timestamp(), row.error, row.error_kind)
+    record = RobotsRecord(row.status, row.text, row.fetched_at.timestamp(), row.error, row.error_kind)
+    remember_robots(origin, record)
+    return record
 
 
 def save_robots(origin: str, record: RobotsRecord) -> None:
@@ -317,3 +421,4 @@ def save_robots(origin: str, record: RobotsRecord) -> None:
             RobotsFile.objects.update_or_create(origin=origin[:300], defaults=defaults)
     except IntegrityError:  # saved by another worker at the same moment: theirs is as good
         pass
+    remember_robots(origin, record)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import ipaddress
 import socket
 import ssl
@@ -155,6 +156,13 @@ class _ResponseStream(httpx.AsyncByteStream):
             await self._stream.aclose()
 
 
+@functools.cache
+def verifying_context(verify: bool = True) -> ssl.SSLContext:
+    """httpx's TLS context, made once per process: loading the CA bundle takes ~25 ms, and every batch
+    of feeds is a new ``Fetcher`` (an ``SSLContext`` is meant to be shared by many connections)."""
+    return httpx.create_ssl_context(verify=verify)
+
+
 class GuardedTransport(httpx.AsyncBaseTransport):
     """An httpx transport over an httpcore connection pool whose every connection goes through
     ``GuardedNetworkBackend``.
@@ -175,7 +183,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
     ):
         limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify=verify),
+            ssl_context=verify if isinstance(verify, ssl.SSLContext) else verifying_context(verify),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
